@@ -1,0 +1,386 @@
+"""The `annales` command.
+
+    annales ingest PATH... [--metadata F] [--db annales.db]    store documents, events and the timeline
+    annales extract PATH... [--metadata F] -o OUT.jsonl        events without a store (the measurement interface)
+    annales clean PATH... -o OUT.jsonl                         cleaned text and metadata per document
+    annales dates PATH... -o OUT.jsonl                         temporal expressions per document
+    annales events / timeline [--from --to --actor --country --type]   query the store
+    annales export --format F -o OUT                           jsonl, csv, parquet, plover, gdelt, timelinejs, graphml, gexf
+    annales actors import FILE / actors show NAME              extend and inspect the knowledge base
+    annales serve [--db annales.db]                            the web UI and JSON API
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import __version__
+from .model import RawDoc, SourceError
+
+DEFAULT_DB = "annales.db"
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+@contextmanager
+def _output(path: str | None):
+    """A text stream for -o PATH ('-' or nothing: standard output)."""
+    if not path or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        yield fh
+
+
+def _progress(total: int | None, desc: str, quiet: bool):
+    from tqdm import tqdm
+
+    # disable=None: a bar on a terminal, silence when stderr is a pipe or a file
+    return tqdm(total=total, desc=desc, unit="doc", disable=True if quiet else None, file=sys.stderr,
+                dynamic_ncols=True)
+
+
+def _read(args) -> Iterator[RawDoc | SourceError]:
+    from .sources import read_paths
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for p in missing:
+        yield SourceError(p, "no such file or folder")
+    present = [p for p in args.paths if p not in missing]
+    if present:
+        yield from read_paths(present, args.metadata)
+
+
+def _json_line(fh, obj: dict) -> None:
+    fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+class Tally:
+    """Counts outcomes and remembers failures for the end-of-run summary."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+        self.events = 0
+        self.problems: list[str] = []
+
+    def add(self, outcome) -> None:
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        self.events += len(outcome.records)
+        if outcome.status in ("failed", "unsupported"):
+            self.problems.append(outcome.line())
+
+    def summary(self, verb: str) -> str:
+        parts = [f"{n} {status}" for status, n in sorted(self.counts.items())]
+        return f"{verb}: {', '.join(parts) or 'nothing'}; {self.events} events"
+
+    def nothing_processed(self) -> bool:
+        return not any(n for s, n in self.counts.items() if s != "failed")
+
+    def report(self, verb: str) -> int:
+        for line in self.problems:
+            _err(line)
+        _err(self.summary(verb))
+        return 1 if self.nothing_processed() else 0
+
+
+def _run_with_progress(items: Iterable, args, fn=None, desc="documents") -> Iterator:
+    from . import pipeline
+
+    bar = _progress(None, desc, args.quiet)
+    events = 0
+    try:
+        for out in pipeline.run(items, workers=args.workers, **({"fn": fn} if fn else {})):
+            events += len(out.records)
+            bar.update(1)
+            bar.set_postfix(events=events, refresh=False)
+            yield out
+    finally:
+        bar.close()
+
+
+# -- commands ------------------------------------------------------------------
+
+def cmd_extract(args) -> int:
+    tally = Tally()
+    with _output(args.output) as fh:
+        for out in _run_with_progress(_read(args), args):
+            tally.add(out)
+            for rec in out.records:
+                _json_line(fh, rec.to_dict())
+    return tally.report("extract")
+
+
+def cmd_clean(args) -> int:
+    from . import pipeline
+
+    tally = Tally()
+    with _output(args.output) as fh:
+        for out in _run_with_progress(_read(args), args, fn=pipeline.clean_only):
+            tally.add(out)
+            if out.document is not None:
+                _json_line(fh, out.document.to_dict())
+    return tally.report("clean")
+
+
+def cmd_dates(args) -> int:
+    """Temporal expressions of each document; offsets into the text as given for .txt input."""
+    from . import pipeline, timex
+
+    tally = Tally()
+    with _output(args.output) as fh:
+        for out in _run_with_progress(_read(args), args, fn=pipeline.clean_only):
+            tally.add(out)
+            doc = out.document
+            if doc is None:
+                continue
+            text = doc.raw if doc.kind == "text" else doc.text
+            for t in timex.tag(text, doc.language or "fr", doc.published):
+                _json_line(fh, {"doc": doc.id, "start": t.start, "end": t.end, "text": t.text,
+                                "value": t.value, "precision": t.precision,
+                                "earliest": t.earliest, "latest": t.latest})
+    return tally.report("dates")
+
+
+def cmd_ingest(args) -> int:
+    from . import fuse
+    from .pipeline import Outcome
+    from .store import Store
+    import hashlib
+
+    store = Store(args.db)
+    tally = Tally()
+    touched: set[str] = set()
+
+    def fresh(items):
+        # Skip unchanged documents before any work is spent on them.
+        for item in items:
+            if isinstance(item, RawDoc):
+                h = hashlib.sha256(item.data).hexdigest()
+                same = store.find_hash(h)
+                if same is not None:
+                    yield Outcome(item.id, "skipped", f"already stored as {same}")
+                    continue
+            yield item
+
+    for out in _run_with_progress(fresh(_read(args)), args):
+        if out.document is not None and out.status in ("ok", "unsupported"):
+            try:
+                how = store.save(out.document, out.raw, out.records, status=out.status)
+                touched.add(out.document.id)
+                out.reason = out.reason or how
+            except Exception as exc:  # a storage error on one document must not lose the others
+                out.status, out.reason, out.records = "failed", f"could not store: {exc}", []
+        tally.add(out)
+    if touched:
+        fuse.update(store, touched)
+    counts = store.counts()
+    store.close()
+    code = tally.report("ingest")
+    _err(f"store {args.db}: {counts['documents']} documents, {counts['mentions']} mentions, "
+         f"{counts['fused_events']} timeline events")
+    if not touched and tally.counts.get("skipped"):
+        _err("nothing new: every document was already stored")
+    return code
+
+
+def _filters(args) -> dict:
+    return {"date_from": args.date_from, "date_to": args.date_to, "actor": args.actor, "country": args.country,
+            "event_type": args.type, "modality": args.modality, "source": args.source}
+
+
+def _open_store(args):
+    from .store import Store
+
+    if not Path(args.db).exists():
+        raise SystemExit(f"annales: no database at {args.db} (run `annales ingest` first)")
+    return Store(args.db, readonly=True)
+
+
+def cmd_events(args) -> int:
+    from . import export
+
+    store = _open_store(args)
+    events = store.fused_events(**_filters(args), limit=args.limit)
+    if args.format == "jsonl":
+        for ev in events:
+            _json_line(sys.stdout, ev)
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(export.CSV_COLUMNS)
+        for ev in events:
+            writer.writerow(export.csv_row(ev))
+    else:
+        print(export.table(events))
+    return 0
+
+
+def cmd_timeline(args) -> int:
+    from . import export
+
+    store = _open_store(args)
+    events = store.fused_events(**_filters(args), limit=args.limit)
+    if args.format == "jsonl":
+        for ev in events:
+            _json_line(sys.stdout, ev)
+    else:
+        print(export.chronology(events))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from . import export
+
+    store = _open_store(args)
+    n = export.export(store, args.format, args.output, what=args.what, filters=_filters(args))
+    _err(f"exported {n} {args.what} as {args.format} to {args.output}")
+    return 0
+
+
+def cmd_fuse(args) -> int:
+    from . import fuse
+    from .store import Store
+
+    store = Store(args.db)
+    fuse.refuse_all(store)
+    _err(f"re-fused: {store.counts()['fused_events']} timeline events")
+    return 0
+
+
+def cmd_actors(args) -> int:
+    from .actors import importers
+
+    if args.action == "import":
+        n, path = importers.import_file(args.target, args.kb)
+        _err(f"imported {n} actors into {path}")
+    else:
+        print(importers.show(args.target))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .web.app import create_app
+
+    app = create_app(args.db, writable=args.writable)
+    print(f"Annales on http://{args.host}:{args.port}/  (database {args.db}; Ctrl-C to stop)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------
+
+def _input_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files or folders (.txt, .html, .jsonl, RSS/Atom feeds); folders are read recursively")
+    p.add_argument("--metadata", metavar="FILE",
+                   help="JSONL keyed by `file` or `id` giving published, outlet, url, title (as a crawler records them)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes (default 1; each loads the language models once)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _filter_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="events on or after DATE (YYYY[-MM[-DD]])")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="events on or before DATE")
+    p.add_argument("--actor", help="actor id or part of a name (e.g. Shoigu)")
+    p.add_argument("--country", metavar="ISO3", help="a participant's country (e.g. PRK)")
+    p.add_argument("--type", metavar="EVENT", help="PLOVER event type (e.g. CONSULT)")
+    p.add_argument("--modality", help="asserted, alleged, denied, planned, possible…")
+    p.add_argument("--source", help="a document id or an outlet")
+    p.add_argument("--limit", type=int, help="at most this many events")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annales", description="Turn news articles into a sourced, dated chronology of political and "
+        "military events.", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Example: annales ingest examples/ --metadata examples/metadata.jsonl && annales timeline")
+    parser.add_argument("--version", action="version", version=f"annales {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="read, clean, extract and store documents; update the timeline")
+    _input_args(p)
+    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (created if missing; default {DEFAULT_DB})")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("extract", help="extract event records (EVENTS.md JSONL) without a store")
+    _input_args(p)
+    p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("clean", help="cleaned text, title, date, outlet and language of each document")
+    _input_args(p)
+    p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("dates", help="temporal expressions of each document, normalised")
+    _input_args(p)
+    p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
+    p.set_defaults(func=cmd_dates)
+
+    p = sub.add_parser("events", help="timeline events in the store, filtered")
+    _filter_args(p)
+    p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("timeline", help="a readable chronology of the stored events")
+    _filter_args(p)
+    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("export", help="export events, mentions or the actor network")
+    _filter_args(p)
+    p.add_argument("--format", required=True,
+                   choices=("jsonl", "csv", "parquet", "plover", "gdelt", "timelinejs", "graphml", "gexf"))
+    p.add_argument("--what", choices=("events", "mentions"), default="events",
+                   help="fused timeline events (default) or per-document mentions")
+    p.add_argument("-o", "--output", required=True, help="output file")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("fuse", help="re-fuse every stored mention into timeline events")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_fuse)
+
+    p = sub.add_parser("actors", help="import actor dictionaries or show an actor's role history")
+    p.add_argument("action", choices=("import", "show"))
+    p.add_argument("target", help="a PETRARCH dictionary or Wikidata JSON file (import), or a name (show)")
+    p.add_argument("--kb", metavar="DIR", help="knowledge-base folder to import into (default ~/.annales/actors)")
+    p.set_defaults(func=cmd_actors)
+
+    p = sub.add_parser("serve", help="the web UI and JSON API over a database")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--writable", action="store_true", help="allow uploads through the API (read-only by default)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "workers", 1) < 1:
+        raise SystemExit("annales: --workers must be at least 1")
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,306 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+Documents keep their raw input unchanged beside the cleaned text, so cleaning
+and extraction can be re-run without re-fetching. Mentions are the EVENTS.md
+records of one document; fused events are the timeline. Each document is
+written with its mentions in one transaction: a crash never leaves half a
+document, and re-ingesting the same bytes adds nothing.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .model import Document, EventRecord, FusedEvent, event_from_dict
+
+SCHEMA_VERSION = 1
+
+# One list per version: a database at version N gets the statements of N+1… applied in order.
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            kind TEXT, language TEXT, title TEXT,
+            published TEXT, published_precision TEXT, published_source TEXT,
+            outlet TEXT, url TEXT,
+            raw BLOB NOT NULL,
+            text TEXT NOT NULL,
+            dropped TEXT NOT NULL DEFAULT '[]',
+            offsets TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'ok',
+            ingested_at TEXT NOT NULL)""",
+        "CREATE INDEX documents_hash ON documents(content_hash)",
+        "CREATE INDEX documents_published ON documents(published)",
+        """CREATE TABLE mentions (
+            id TEXT PRIMARY KEY,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            event TEXT NOT NULL, mode TEXT, modality TEXT,
+            date_value TEXT, date_earliest TEXT, date_latest TEXT,
+            confidence REAL,
+            record TEXT NOT NULL)""",
+        "CREATE INDEX mentions_doc ON mentions(doc)",
+        """CREATE TABLE mention_actors (
+            mention TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+            side TEXT NOT NULL,            -- actor | recipient | attributed_to
+            actor_id TEXT, name TEXT NOT NULL, country TEXT, type TEXT)""",
+        "CREATE INDEX mention_actors_mention ON mention_actors(mention)",
+        "CREATE INDEX mention_actors_actor ON mention_actors(actor_id)",
+        """CREATE TABLE actors (
+            id TEXT PRIMARY KEY,           -- knowledge-base id, or 'unlinked:<country>:<name>'
+            name TEXT NOT NULL, type TEXT, country TEXT, code TEXT,
+            linked INTEGER NOT NULL DEFAULT 1)""",
+        """CREATE TABLE fused_events (
+            id TEXT PRIMARY KEY,
+            event TEXT NOT NULL, mode TEXT, modality TEXT,
+            date_value TEXT, date_earliest TEXT, date_latest TEXT,
+            n_mentions INTEGER NOT NULL, n_sources INTEGER NOT NULL,
+            first_reported TEXT, has_conflicts INTEGER NOT NULL DEFAULT 0,
+            record TEXT NOT NULL)""",
+        "CREATE INDEX fused_events_date ON fused_events(date_earliest, date_latest)",
+        """CREATE TABLE fused_mentions (
+            fused TEXT NOT NULL REFERENCES fused_events(id) ON DELETE CASCADE,
+            mention TEXT NOT NULL,
+            PRIMARY KEY (fused, mention))""",
+        "CREATE INDEX fused_mentions_mention ON fused_mentions(mention)",
+        """CREATE TABLE fused_actors (
+            fused TEXT NOT NULL REFERENCES fused_events(id) ON DELETE CASCADE,
+            side TEXT NOT NULL, actor_id TEXT, name TEXT NOT NULL, country TEXT, type TEXT)""",
+        "CREATE INDEX fused_actors_fused ON fused_actors(fused)",
+        "CREATE INDEX fused_actors_actor ON fused_actors(actor_id)",
+        # Full-text search over articles and evidence sentences (the web UI's search).
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(doc UNINDEXED, title, text)",
+        "CREATE VIRTUAL TABLE mentions_fts USING fts5(mention UNINDEXED, doc UNINDEXED, evidence, actors)",
+    ],
+}
+
+
+def actor_key(a: dict) -> str:
+    """The actors-table id of an EVENTS.md actor: its KB id, else a stable key for an unlinked one."""
+    if a.get("id"):
+        return a["id"]
+    return f"unlinked:{a.get('country') or ''}:{(a.get('name') or '').strip().lower()}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """A SQLite database of documents, mentions and fused events."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = str(path)
+        self.readonly = readonly
+        if readonly:
+            if not Path(self.path).exists():
+                raise FileNotFoundError(f"no database at {self.path}")
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(self.path, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys=ON")
+        if not readonly:
+            self.migrate()
+
+    # -- schema -------------------------------------------------------------
+    def version(self) -> int:
+        row = self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+        if row is None:
+            return 0
+        row = self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return row[0] or 0
+
+    def migrate(self) -> None:
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path} has schema version {current}, newer than this Annales ({SCHEMA_VERSION})")
+        with self.db:
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)")
+            for v in range(current + 1, SCHEMA_VERSION + 1):
+                for stmt in MIGRATIONS[v]:
+                    self.db.execute(stmt)
+                self.db.execute("INSERT INTO schema_version VALUES (?, ?)", (v, _now()))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- documents ------------------------------------------------------------
+    def find_hash(self, content_hash: str) -> str | None:
+        """The id of a stored document with these exact bytes, if any."""
+        row = self.db.execute("SELECT id FROM documents WHERE content_hash=? LIMIT 1", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def stored_hash(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def save(self, doc: Document, raw: bytes, records: Iterable[EventRecord], status: str = "ok") -> str:
+        """Store a document with its mentions in one transaction; 'added' or 'updated'.
+
+        A document stored before under the same id is replaced with its mentions
+        (the fused events that used them are re-fused by the caller).
+        """
+        records = list(records)
+        with self.db:
+            existed = self.stored_hash(doc.id) is not None
+            if existed:
+                self._delete_document(doc.id)
+            self.db.execute(
+                """INSERT INTO documents (id, content_hash, kind, language, title, published,
+                   published_precision, published_source, outlet, url, raw, text, dropped, offsets,
+                   warnings, status, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (doc.id, doc.content_hash, doc.kind, doc.language, doc.title, doc.published.value,
+                 doc.published.precision, doc.published.source, doc.outlet, doc.url, raw, doc.text,
+                 json.dumps(doc.dropped, ensure_ascii=False), json.dumps(doc.offsets),
+                 json.dumps(doc.warnings, ensure_ascii=False), status, _now()))
+            self.db.execute("INSERT INTO documents_fts (doc, title, text) VALUES (?,?,?)",
+                            (doc.id, doc.title or "", doc.text))
+            for rec in records:
+                self._insert_mention(rec)
+        return "updated" if existed else "added"
+
+    def _delete_document(self, doc_id: str) -> None:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM mentions WHERE doc=?", (doc_id,))]
+        self.db.executemany("DELETE FROM mentions_fts WHERE mention=?", [(i,) for i in ids])
+        self.db.execute("DELETE FROM documents_fts WHERE doc=?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))  # cascades to mentions
+
+    def _insert_mention(self, rec: EventRecord) -> None:
+        d = rec.to_dict()
+        date = d.get("date") or {}
+        self.db.execute(
+            """INSERT OR REPLACE INTO mentions (id, doc, event, mode, modality, date_value, date_earliest,
+               date_latest, confidence, record) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+            (rec.id, rec.doc, rec.event, rec.mode, rec.modality, date.get("value"), date.get("earliest"),
+             date.get("latest"), rec.confidence, json.dumps(d, ensure_ascii=False)))
+        names = []
+        for side in ("actor", "recipient", "attributed_to"):
+            for a in d.get(side) or []:
+                key = actor_key(a)
+                self.db.execute("INSERT INTO mention_actors VALUES (?,?,?,?,?,?)",
+                                (rec.id, side, key, a.get("name") or "", a.get("country"), a.get("type")))
+                self.db.execute(
+                    "INSERT OR IGNORE INTO actors (id, name, type, country, code, linked) VALUES (?,?,?,?,?,?)",
+                    (key, a.get("name") or "", a.get("type"), a.get("country"), a.get("code"),
+                     1 if a.get("id") else 0))
+                names.append(a.get("name") or "")
+        evidence = " ".join(e["text"] for e in d.get("evidence") or [])
+        self.db.execute("INSERT INTO mentions_fts (mention, doc, evidence, actors) VALUES (?,?,?,?)",
+                        (rec.id, rec.doc, evidence, " ".join(names)))
+
+    def document(self, doc_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+
+    def published_dates(self, doc_ids: Iterable[str] | None = None) -> dict[str, str | None]:
+        if doc_ids is None:
+            rows = self.db.execute("SELECT id, published FROM documents")
+        else:
+            ids = list(doc_ids)
+            rows = self._in_query("SELECT id, published FROM documents WHERE id IN ({})", ids)
+        return {r[0]: r[1] for r in rows}
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("documents", "mentions", "actors", "fused_events")}
+
+    # -- mentions -------------------------------------------------------------
+    def mentions(self, doc_ids: Iterable[str] | None = None) -> Iterator[EventRecord]:
+        if doc_ids is None:
+            rows = self.db.execute("SELECT record FROM mentions ORDER BY doc, id")
+        else:
+            rows = self._in_query("SELECT record FROM mentions WHERE doc IN ({}) ORDER BY doc, id", list(doc_ids))
+        for r in rows:
+            yield event_from_dict(json.loads(r[0]))
+
+    def mentions_by_id(self, ids: Iterable[str]) -> list[EventRecord]:
+        rows = self._in_query("SELECT record FROM mentions WHERE id IN ({}) ORDER BY doc, id", list(ids))
+        return [event_from_dict(json.loads(r[0])) for r in rows]
+
+    # -- fused events ---------------------------------------------------------
+    def fused_ids_for_mentions(self, mention_ids: Iterable[str]) -> set[str]:
+        rows = self._in_query("SELECT DISTINCT fused FROM fused_mentions WHERE mention IN ({})", list(mention_ids))
+        return {r[0] for r in rows}
+
+    def replace_fused(self, remove: Iterable[str], events: Iterable[FusedEvent]) -> None:
+        """Delete the fused events `remove` and write `events`, in one transaction."""
+        with self.db:
+            for fid in remove:
+                self.db.execute("DELETE FROM fused_events WHERE id=?", (fid,))
+            for ev in events:
+                self._insert_fused(ev)
+
+    def clear_fused(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM fused_events")
+
+    def _insert_fused(self, ev: FusedEvent) -> None:
+        d = ev.to_dict()
+        date = d.get("date") or {}
+        self.db.execute(
+            """INSERT OR REPLACE INTO fused_events (id, event, mode, modality, date_value, date_earliest,
+               date_latest, n_mentions, n_sources, first_reported, has_conflicts, record)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (ev.id, ev.event, ev.mode, ev.modality, date.get("value"), date.get("earliest"), date.get("latest"),
+             len(ev.mentions), len(ev.sources), ev.first_reported, 1 if ev.conflicts else 0,
+             json.dumps(d, ensure_ascii=False)))
+        self.db.executemany("INSERT OR IGNORE INTO fused_mentions VALUES (?,?)", [(ev.id, m) for m in ev.mentions])
+        for side in ("actor", "recipient"):
+            for a in d.get(side) or []:
+                self.db.execute("INSERT INTO fused_actors VALUES (?,?,?,?,?,?)",
+                                (ev.id, side, actor_key(a), a.get("name") or "", a.get("country"), a.get("type")))
+
+    def fused_events(self, date_from: str | None = None, date_to: str | None = None, actor: str | None = None,
+                     country: str | None = None, event_type: str | None = None, modality: str | None = None,
+                     source: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Fused events as EVENTS.md dicts, in chronological order, filtered.
+
+        Dates filter by overlap: an event whose range touches [date_from, date_to] is kept.
+        `actor` matches an actor id or a name (case-insensitive substring); `country` an ISO code
+        of any participant; `source` a document id or outlet.
+        """
+        where, args = [], []
+        if date_from:
+            where.append("COALESCE(f.date_latest, f.date_value) >= ?"); args.append(date_from)
+        if date_to:
+            where.append("COALESCE(f.date_earliest, f.date_value) <= ?"); args.append(date_to + "\uffff")
+        if event_type:
+            where.append("f.event = ?"); args.append(event_type.upper())
+        if modality:
+            where.append("f.modality = ?"); args.append(modality)
+        if actor:
+            where.append("""f.id IN (SELECT fused FROM fused_actors WHERE actor_id = ? OR name LIKE ?)""")
+            args += [actor, f"%{actor}%"]
+        if country:
+            where.append("f.id IN (SELECT fused FROM fused_actors WHERE country = ?)"); args.append(country.upper())
+        if source:
+            where.append("""f.id IN (SELECT fm.fused FROM fused_mentions fm JOIN mentions m ON m.id = fm.mention
+                             JOIN documents d ON d.id = m.doc WHERE d.id = ? OR d.outlet = ?)""")
+            args += [source, source]
+        sql = "SELECT f.record FROM fused_events f"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, '9999') , f.id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"; args += [limit, offset]
+        return [json.loads(r[0]) for r in self.db.execute(sql, args)]
+
+    # -- helpers --------------------------------------------------------------
+    def _in_query(self, sql: str, ids: list[str], chunk: int = 500) -> Iterator[sqlite3.Row]:
+        """Run `sql` with an IN ({}) placeholder over ids in chunks (SQLite limits parameters)."""
+        for i in range(0, len(ids), chunk):
+            part = ids[i:i + chunk]
+            yield from self.db.execute(sql.format(",".join("?" * len(part))), part)

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from .model import Document, EventRecord, FusedEvent, event_from_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # One list per version: a database at version N gets the statements of N+1… applied in order.
 MIGRATIONS: dict[int, list[str]] = {
@@ -75,6 +75,23 @@ MIGRATIONS: dict[int, list[str]] = {
         # Full-text search over articles and evidence sentences (the web UI's search).
         "CREATE VIRTUAL TABLE documents_fts USING fts5(doc UNINDEXED, title, text)",
         "CREATE VIRTUAL TABLE mentions_fts USING fts5(mention UNINDEXED, doc UNINDEXED, evidence, actors)",
+    ],
+    # Incremental fusion (fuse.update): the component of the blocking graph each fused
+    # event belongs to, the documents behind each fused event, and the blocking keys of
+    # each mention, so that the events a new document touches are found without a scan.
+    2: [
+        "ALTER TABLE fused_events ADD COLUMN component TEXT",
+        "CREATE INDEX fused_events_component ON fused_events(component)",
+        """CREATE TABLE fused_sources (
+            fused TEXT NOT NULL REFERENCES fused_events(id) ON DELETE CASCADE,
+            doc TEXT NOT NULL,
+            PRIMARY KEY (fused, doc))""",
+        "CREATE INDEX fused_sources_doc ON fused_sources(doc)",
+        """CREATE TABLE mention_keys (
+            key TEXT NOT NULL,
+            mention TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE)""",
+        "CREATE INDEX mention_keys_key ON mention_keys(key)",
+        "CREATE INDEX mention_keys_mention ON mention_keys(mention)",
     ],
 }
 
@@ -235,29 +252,35 @@ class Store:
         rows = self._in_query("SELECT DISTINCT fused FROM fused_mentions WHERE mention IN ({})", list(mention_ids))
         return {r[0] for r in rows}
 
-    def replace_fused(self, remove: Iterable[str], events: Iterable[FusedEvent]) -> None:
-        """Delete the fused events `remove` and write `events`, in one transaction."""
+    def replace_fused(self, remove: Iterable[str], events: Iterable[FusedEvent],
+                      components: dict[str, str] | None = None) -> None:
+        """Delete the fused events `remove` and write `events`, in one transaction.
+
+        `components` maps a fused id to the label of its component in the blocking graph
+        (fuse.update re-fuses whole components).
+        """
+        components = components or {}
         with self.db:
-            for fid in remove:
-                self.db.execute("DELETE FROM fused_events WHERE id=?", (fid,))
+            self.db.executemany("DELETE FROM fused_events WHERE id=?", [(fid,) for fid in remove])
             for ev in events:
-                self._insert_fused(ev)
+                self._insert_fused(ev, components.get(ev.id))
 
     def clear_fused(self) -> None:
         with self.db:
             self.db.execute("DELETE FROM fused_events")
 
-    def _insert_fused(self, ev: FusedEvent) -> None:
+    def _insert_fused(self, ev: FusedEvent, component: str | None = None) -> None:
         d = ev.to_dict()
         date = d.get("date") or {}
         self.db.execute(
             """INSERT OR REPLACE INTO fused_events (id, event, mode, modality, date_value, date_earliest,
-               date_latest, n_mentions, n_sources, first_reported, has_conflicts, record)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+               date_latest, n_mentions, n_sources, first_reported, has_conflicts, record, component)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (ev.id, ev.event, ev.mode, ev.modality, date.get("value"), date.get("earliest"), date.get("latest"),
              len(ev.mentions), len(ev.sources), ev.first_reported, 1 if ev.conflicts else 0,
-             json.dumps(d, ensure_ascii=False)))
+             json.dumps(d, ensure_ascii=False), component))
         self.db.executemany("INSERT OR IGNORE INTO fused_mentions VALUES (?,?)", [(ev.id, m) for m in ev.mentions])
+        self.db.executemany("INSERT OR IGNORE INTO fused_sources VALUES (?,?)", [(ev.id, s) for s in ev.sources])
         for side in ("actor", "recipient"):
             for a in d.get(side) or []:
                 self.db.execute("INSERT INTO fused_actors VALUES (?,?,?,?,?,?)",
@@ -297,6 +320,70 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"; args += [limit, offset]
         return [json.loads(r[0]) for r in self.db.execute(sql, args)]
+
+    def fused_ids_for_docs(self, doc_ids: Iterable[str]) -> set[str]:
+        rows = self._in_query("SELECT DISTINCT fused FROM fused_sources WHERE doc IN ({})", list(doc_ids))
+        return {r[0] for r in rows}
+
+    def components_of(self, fused_ids: Iterable[str]) -> set[str]:
+        rows = self._in_query("SELECT DISTINCT component FROM fused_events WHERE id IN ({})", list(fused_ids))
+        return {r[0] for r in rows if r[0] is not None}
+
+    def fused_ids_in_components(self, labels: Iterable[str]) -> set[str]:
+        rows = self._in_query("SELECT id FROM fused_events WHERE component IN ({})", list(labels))
+        return {r[0] for r in rows}
+
+    def mention_ids_of_fused(self, fused_ids: Iterable[str]) -> set[str]:
+        rows = self._in_query("SELECT mention FROM fused_mentions WHERE fused IN ({})", list(fused_ids))
+        return {r[0] for r in rows}
+
+    def needs_refuse(self) -> bool:
+        """True when the incremental bookkeeping is missing: fused events without a component
+        (a v1 database) or mentions without blocking keys (stored before fusion kept them)."""
+        if self.db.execute("SELECT 1 FROM fused_events WHERE component IS NULL LIMIT 1").fetchone():
+            return True
+        return self.db.execute("SELECT 1 FROM mentions m WHERE NOT EXISTS "
+                               "(SELECT 1 FROM mention_keys k WHERE k.mention = m.id) LIMIT 1").fetchone() is not None
+
+    # -- blocking keys (written by fuse) -------------------------------------
+    def set_mention_keys(self, keys: dict[str, list[str]], replace_all: bool = False) -> None:
+        """Write the blocking keys of mentions, replacing what those mentions (or all) had."""
+        with self.db:
+            if replace_all:
+                self.db.execute("DELETE FROM mention_keys")
+            else:
+                ids = list(keys)
+                for i in range(0, len(ids), 500):
+                    part = ids[i:i + 500]
+                    self.db.execute(f"DELETE FROM mention_keys WHERE mention IN ({','.join('?' * len(part))})", part)
+            # a mention without keys gets the key "-" (never looked up): it shows the mention was keyed
+            self.db.executemany("INSERT INTO mention_keys (key, mention) VALUES (?,?)",
+                                [(k, mid) for mid, ks in keys.items() for k in (ks or ["-"])])
+
+    def mentions_with_keys(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for r in self._in_query("SELECT key, mention FROM mention_keys WHERE key IN ({})", sorted(keys)):
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
+    def mention_dicts(self, doc_ids: Iterable[str] | None = None) -> Iterator[dict]:
+        """Mentions as EVENTS.md dicts (the JSON stored), in document order."""
+        if doc_ids is None:
+            rows = self.db.execute("SELECT record FROM mentions ORDER BY doc, id")
+        else:
+            rows = self._in_query("SELECT record FROM mentions WHERE doc IN ({}) ORDER BY doc, id", list(doc_ids))
+        for r in rows:
+            yield json.loads(r[0])
+
+    def documents_info(self, doc_ids: Iterable[str] | None = None) -> dict[str, dict]:
+        """id → {published, outlet, url, title, language} (what exports cite)."""
+        cols = "id, published, outlet, url, title, language"
+        if doc_ids is None:
+            rows = self.db.execute(f"SELECT {cols} FROM documents")
+        else:
+            rows = self._in_query(f"SELECT {cols} FROM documents WHERE id IN ({{}})", list(doc_ids))
+        return {r[0]: {"published": r[1], "outlet": r[2], "url": r[3], "title": r[4], "language": r[5]}
+                for r in rows}
 
     # -- helpers --------------------------------------------------------------
     def _in_query(self, sql: str, ids: list[str], chunk: int = 500) -> Iterator[sqlite3.Row]:

@@ -1,0 +1,102 @@
+"""Does `annales extract` scale linearly in time and stay flat in memory?
+
+    python bench/scaling.py [--base 100] [--workers 1] [--lang fr] [--json OUT]
+
+Runs the extract on 1x, 4x and 16x `--base` synthetic documents (bench/corpus.py;
+the smaller corpora are prefixes of the largest). Every run pays the same fixed
+start-up cost (interpreter, models, resources), which makes small runs look
+slow, so time is called linear when the marginal rates, the extra documents
+per extra second from 1x to 4x and from 4x to 16x, are within ±30% of each
+other; `linear_raw` applies the same test to the plain docs/s of the three
+runs. Memory is called flat when the peak RSS at 16x is at most 25% above the
+peak at 1x.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import corpus
+from measure import checked, extract_command, run_measured, warm_models
+
+FACTORS = (1, 4, 16)
+RATE_TOLERANCE = 0.30
+MEMORY_TOLERANCE = 0.25
+
+
+def _run(generated: list, folder: Path, workers: int, label: str, progress: bool):
+    doc_dir, meta = corpus.write(generated, folder)
+    m = run_measured(extract_command(doc_dir, meta, folder / "events.jsonl", workers), label, progress=progress)
+    return checked(m, f"annales extract on {len(generated)} documents")
+
+
+def within(rates: list[float | None], tolerance: float) -> bool | None:
+    """All rates within ±tolerance of their median; None when a rate is undefined."""
+    if not rates or None in rates:
+        return None
+    med = statistics.median(rates)
+    return all(abs(r - med) <= tolerance * med for r in rates)
+
+
+def measure_scaling(base: int, workers: int = 1, lang: str = "fr", seed: int = 0, progress: bool = True) -> dict:
+    largest = corpus.generate(base * FACTORS[-1], lang=lang, seed=seed)   # generated before any timing
+    warm_models()
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="annales-scaling-") as tmp:
+        for f in FACTORS:
+            n = base * f
+            m = _run(largest[:n], Path(tmp) / f"x{f}", workers, f"{n} docs", progress)
+            runs.append({"factor": f, "docs": n, "words": corpus.word_count(largest[:n]),
+                         "seconds": round(m.seconds, 3), "docs_per_s": round(n / m.seconds, 3),
+                         "peak_rss_mb": round(m.peak_rss_mb, 1)})
+    marginal = []
+    for a, b in zip(runs, runs[1:]):
+        dt = b["seconds"] - a["seconds"]
+        # on a busy machine a larger run can finish no later than a smaller one: no rate then
+        marginal.append(round((b["docs"] - a["docs"]) / dt, 3) if dt > 0 else None)
+    growth = runs[-1]["peak_rss_mb"] / runs[0]["peak_rss_mb"]
+    return {"base": base, "workers": workers, "lang": lang, "seed": seed, "runs": runs,
+            "marginal_docs_per_s": marginal,
+            "linear": within(marginal, RATE_TOLERANCE),
+            "linear_raw": within([r["docs_per_s"] for r in runs], RATE_TOLERANCE),
+            "memory_growth": round(growth, 3), "memory_flat": growth <= 1 + MEMORY_TOLERANCE}
+
+
+def report(r: dict) -> str:
+    lines = [f"annales extract, {r['lang']}, {r['workers']} worker(s)",
+             f"{'docs':>8} {'seconds':>9} {'docs/s':>9} {'peak RSS MB':>12}"]
+    for x in r["runs"]:
+        lines.append(f"{x['docs']:>8} {x['seconds']:>9} {x['docs_per_s']:>9} {x['peak_rss_mb']:>12}")
+    verdict = {True: "yes", False: "NO", None: "undecided (a larger run was not slower)"}
+    lines.append("marginal docs/s 1x->4x, 4x->16x: " + ", ".join(str(m) for m in r["marginal_docs_per_s"]))
+    lines.append(f"time linear (marginal docs/s within ±{RATE_TOLERANCE:.0%}): {verdict[r['linear']]}; "
+                 f"plain docs/s within ±{RATE_TOLERANCE:.0%}: {verdict[r['linear_raw']]} (start-up weighs on small runs)")
+    lines.append(f"memory flat (peak RSS at 16x within +{MEMORY_TOLERANCE:.0%} of 1x): "
+                 f"{'yes' if r['memory_flat'] else 'NO'} (x{r['memory_growth']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--base", type=int, default=100, help="documents at 1x (default 100)")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--lang", choices=("fr", "en", "mixed"), default="fr")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", type=Path, help="write the figures as JSON here")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    args = ap.parse_args(argv)
+    if args.base < 1 or args.workers < 1:
+        ap.error("--base and --workers must be at least 1")
+    r = measure_scaling(args.base, args.workers, args.lang, args.seed, progress=not args.quiet)
+    print(report(r))
+    if args.json:
+        args.json.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Events from sentences: one EventRecord per event per document (EVENTS.md).
+
+Work order, chosen for speed: split sentences without a parser, keep those with a
+trigger stem (a sentence without one cannot yield an event), parse only those with
+nlp.pipe, then per sentence match trigger frames (frames.py), settle modality and
+attribution (modality.py), dates (dates.py) and quantities (quantity.py); finally
+merge the statements of the same event (merge.py).
+"""
+from __future__ import annotations
+
+import re
+
+from .. import nlp
+from ..model import Document, EventRecord
+from . import dates, frames, merge, modality, quantity, syntax
+from .actors import DocContext, Resolver, country, find_mentions, key
+from .lexicon import Lexicon, default_cameo, lexicon
+from .text import Sentence, split
+
+__all__ = ["extract"]
+
+BATCH = 64
+
+
+def extract(doc: Document) -> list[EventRecord]:
+    """The events the document reports; [] for languages without resources or pipeline."""
+    lang = doc.language
+    lex = lexicon(lang) if lang else None
+    if lex is None or not nlp.supported(lang) or not doc.text:
+        return []
+    pipe = nlp.load(lang)
+    sents = split(doc.text, set(lex.mod.get("abbreviations", ())))
+    chosen = _candidates(sents, lex)
+    if not chosen:
+        return []
+    docs = pipe.pipe([s.text for s in chosen], batch_size=BATCH)
+    parsed = list(zip(chosen, docs))
+    mentions = find_mentions(doc, [(s.start, d) for s, d in parsed], lex)
+    ctx = DocContext(doc, lex, mentions)
+    times = _times(doc)
+    cands: list[frames.Candidate] = []
+    for s, sdoc in parsed:
+        if not lex.prefilter.search(s.text) or _commentary(s, lex):
+            continue
+        ctx.last_person = _last_person(ctx, s)
+        res = Resolver(ctx, s.start, sdoc)
+        found = frames.match(sdoc, s, s.start, lex, res)
+        modality.assign(found, lex, res)
+        found = [c for c in found if not modality.is_content(c, lex)]
+        for c in found:
+            _complete(c, lex, res, ctx)
+        cands.extend(found)
+    dates.assign(cands, times, lex)
+    return _records(doc, cands, lex)
+
+
+def _candidates(sents: list[Sentence], lex: Lexicon) -> list[Sentence]:
+    """Sentences worth parsing: those with a trigger stem, plus the sentence before one that opens
+    with a pronoun (to know who 'il' is)."""
+    keep: list[int] = []
+    pron = tuple(p.lower() for p in lex.mod.get("pronouns", ()) + lex.mod.get("plural_pronouns", ()))
+    for i, s in enumerate(sents):
+        if lex.prefilter.search(s.text):
+            if s.text.split(" ", 1)[0].lower() in pron and i > 0 and (not keep or keep[-1] != i - 1):
+                keep.append(i - 1)
+            keep.append(i)
+    return [sents[i] for i in sorted(set(keep))]
+
+
+def _commentary(s: Sentence, lex: Lexicon) -> bool:
+    """Direct quotes in the first person ('« Je suis convaincu que les discussions... »') and page
+    furniture are not event reports."""
+    t = s.text.strip()
+    first = set(lex.mod.get("first_person", ()))
+    words = re.findall(r"\w+['’]|\w+", t.lower())
+    return any(w in first for w in words) or len(words) < 3
+
+
+def _times(doc: Document):
+    try:
+        from .. import timex
+        return list(timex.tag_document(doc))
+    except Exception as e:  # no time resolution is better than no events
+        doc.warnings.append(f"extract: time tagging failed on {doc.id}: {e!r}")
+        return []
+
+
+def _last_person(ctx: DocContext, s: Sentence):
+    """The person most recently named before this sentence (the referent of 'il'/'elle')."""
+    last = None
+    for m in ctx.mentions:
+        if m.start >= s.start:
+            break
+        if m.actor.type == "person":
+            last = m.actor
+    return last
+
+
+def _complete(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext) -> None:
+    """Per-candidate settling that needs the whole sentence: owners of troops, the host of a
+    visit, 'la capitale', quantities, confidence."""
+    if c.event in ("AID", "MOBILIZE") and not c.actor and c.obj is not None:
+        iso = next((lex.demonyms.get(ch.lower_) for ch in c.obj.children if lex.demonyms.get(ch.lower_)), None)
+        if iso:
+            c.actor.append(country(iso, lex))
+    if c.frame.flag("foreign_dest"):
+        own = {a.country for a in c.actor}
+        dest = {a.country for a in c.recipient} | ({c.location["country"]} if c.location and c.location.get("country") else set())
+        if dest - own and own:
+            fd = c.frame.flag("foreign_dest")
+            c.event, c.mode, c.cameo = fd["event"], fd.get("mode"), fd.get("cameo")
+            if not c.recipient:
+                c.recipient = [country(i, lex) for i in dest - own]
+        else:
+            c.recipient = []
+    if c.event == "CONSULT":
+        _venue(c, lex, res)
+        _clause_place(c, lex, res)
+        _host(c, lex, res, ctx)
+    if c.location and c.location.get("capital_of_host"):
+        isos = [a.country for a in (c.recipient or c.actor) if a.country]
+        c.location = ctx.capital_place(list(dict.fromkeys(isos)), c.off + c.tok.idx) if isos else None
+    if c.event in ("AID", "MOBILIZE") and c.obj is not None:
+        c.quantity = quantity.find(c.obj, lex)
+    if c.anchor is None:
+        c.anchor = dates.anchored(c, lex)
+    if any(a.type == "country" for a in c.parts):
+        c.confidence -= 0.05
+    if len(c.parts) >= 2:
+        c.confidence += 0.1
+    if c.cameo is None:
+        c.cameo = default_cameo(c.event, c.mode)
+    if c.mode == "visit" and c.frame.mode != "visit":
+        c.cameo = default_cameo("CONSULT", "visit")
+
+
+def _venue(c: frames.Candidate, lex: Lexicon, res: Resolver) -> None:
+    """'une rencontre ... a eu lieu à Pyongyang': the place of a meeting noun that is a subject."""
+    if c.location is not None or c.frame.pos != "NOUN":
+        return
+    head = c.tok.head
+    if c.tok.dep_ not in lex.syn.get("subj", ()) + lex.syn.get("subjpass", ()):
+        return
+    if head.lemma_.lower() not in lex.mod.get("venue_verbs", ()):
+        return
+    for slot, t in syntax.slots(head, lex.syn):
+        if slot in ("pp:à", "pp:en", "pp:dans", "pp:in", "pp:at"):
+            frames._place(c, t, "loc", lex, res)
+
+
+def _clause_place(c: frames.Candidate, lex: Lexicon, res: Resolver) -> None:
+    """A city or capital named with 'à'/'in' anywhere in the event's clause is where it happened."""
+    if c.location is not None:
+        return
+    toks = syntax.clause_tokens(c.tok, lex.syn) if c.frame.pos == "VERB" else list(c.tok.subtree)
+    for t in sorted(toks, key=lambda t: t.i):
+        if t.pos_ != "PROPN" or (syntax.prep_of(t, lex.syn) or "") not in ("à", "in", "at", "dans"):
+            continue
+        m = res.mention_of(t)
+        if m is not None and m.kind in ("capital", "place", "city"):
+            frames._place(c, t, "loc", lex, res)
+            if c.location is not None:
+                return
+
+
+def _host(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext) -> None:
+    """A meeting between people of two countries held in one of them is a visit: the host is the
+    recipient. A delegation is a visitor."""
+    if c.mode is not None or c.recipient or len(c.actor) < 2:
+        return
+    isos = [a.country for a in c.actor if a.country]
+    loc = c.location
+    if loc and loc.get("capital_of_host"):
+        loc = ctx.capital_place(list(dict.fromkeys(isos)), c.off + c.tok.idx)
+        c.location = loc
+    host_iso = loc.get("country") if loc else None
+    hosts = [a for a in c.actor if host_iso and a.country == host_iso]
+    guests = [a for a in c.actor if a.country and a.country != host_iso]
+    if not (hosts and guests):
+        guests = [a for a in c.actor if key(a) in c.delegation]
+        hosts = [a for a in c.actor if key(a) not in c.delegation and a.country and
+                 all(a.country != g.country for g in guests)]
+        if not (hosts and guests):
+            return
+    c.actor, c.recipient, c.mode = guests, hosts, "visit"
+
+
+def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon) -> list[EventRecord]:
+    suppress = set(lex.mod.get("suppress", ()))
+    cands = [c for c in cands if c.modality not in suppress]
+    groups = merge.merge(cands)
+    best = [merge.combine(g) for g in groups]
+    by_tok = {(c.sent.start, c.tok.i): (gi, c) for gi, g in enumerate(groups) for c in g}
+    # 'après leur réunion, ils avaient signé': the event noun's time dates the clause
+    for gi, g in enumerate(groups):
+        b = best[gi]
+        if b.date is None and b.modality == "asserted":
+            for c in g:
+                if c.anchor is not None:
+                    hit = by_tok.get((c.sent.start, c.anchor.i))
+                    if hit and best[hit[0]].date is not None:
+                        b.date = best[hit[0]].date
+                        break
+    _continuity(groups, best, lex)
+    out = []
+    for g, b in zip(groups, best):
+        if all(c.headline for c in g):
+            continue                     # a title or a teaser alone does not make an event
+        out.append(merge.to_record(doc.id, doc.text, g, b))
+    return out
+
+
+def _continuity(groups, best, lex: Lexicon) -> None:
+    """A statement in the passé composé with no time of its own, by a person who took part in an
+    event dated earlier in the article, is dated like that event (same occasion)."""
+    speech = set(lex.mod.get("speech_event_types", ()))
+    for gi, b in enumerate(best):
+        if b.date is not None or b.modality != "asserted" or b.event not in speech or b.frame.pos != "VERB":
+            continue
+        feats, compound = syntax.verb_morph(b.tok, lex.syn)
+        if not (compound and "Pres" in feats) and not ("Past" in feats and not compound and lex.syn.get("scheme") == "en"):
+            continue
+        names = merge._persons(b.parts)
+        if not names:
+            continue
+        prior = [best[j] for j in range(len(best)) if j != gi and best[j].date is not None
+                 and best[j].modality == "asserted" and best[j].sent.start < b.sent.start
+                 and merge.persons_meet(names, merge._persons(best[j].parts))]
+        if prior:
+            b.date = max(prior, key=lambda x: (x.date.latest or x.date.value or "")).date

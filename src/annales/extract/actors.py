@@ -1,0 +1,346 @@
+"""Who: actor mentions of a document and the actor an argument phrase stands for.
+
+Mentions come from the actor linker (annales.actors.link) when it is available;
+otherwise (or in addition, for places it does not cover) from the extractor's
+fallback gazetteer (resources/<lang>/places.json) and spaCy NER.
+"""
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from ..model import Actor, ActorMention, Document
+from . import syntax
+from .lexicon import Lexicon
+
+PLACE_KINDS = ("capital", "place", "city")
+COUNTRY_LEVEL = ("country", "capital", "demonym", "place", "metonym")
+
+
+def _linker():
+    try:
+        import importlib
+        # the module, not the `link` function that annales.actors re-exports under the same name
+        return importlib.import_module("annales.actors.link")
+    except Exception:  # the linker is optional: the gazetteer fallback takes over
+        return None
+
+
+def find_mentions(doc: Document, parsed: list, lex: Lexicon) -> list[ActorMention]:
+    """Linker mentions plus gazetteer/NER mentions where the linker found nothing."""
+    found: list[ActorMention] = []
+    mod = _linker()
+    if mod is not None and hasattr(mod, "link"):
+        try:
+            found = list(mod.link(doc, parsed))
+        except Exception as e:  # a linker failure must not lose the document's events
+            doc.warnings.append(f"extract: actor linker failed on {doc.id}: {e!r}")
+            found = []
+    extra = _ner(parsed, "ORG") + _gazetteer(doc.text, lex) + _ner(parsed, "PER")
+    taken = [(m.start, m.end) for m in found]
+    for m in extra:
+        if not any(a < m.end and m.start < b for a, b in taken):
+            found.append(m)
+            taken.append((m.start, m.end))
+    return sorted(found, key=lambda m: m.start)
+
+
+def country(iso: str, lex: Lexicon, text: str | None = None) -> Actor:
+    mod = _linker()
+    if mod is not None and hasattr(mod, "country_actor"):
+        try:
+            a = mod.country_actor(iso, text)
+            if a.name and a.name != iso:
+                return a
+        except Exception:
+            pass
+    return Actor(name=lex.english.get(iso) or iso, country=iso, type="country", code=iso, text=text)
+
+
+def _gazetteer(text: str, lex: Lexicon) -> list[ActorMention]:
+    out = []
+    if lex.place_re is None:
+        return out
+    capitals = {v.lower(): k for k, v in lex.capitals.items()}
+    for m in lex.place_re.finditer(text):
+        w = m.group()
+        if w[0].islower() and w.lower() not in lex.places.get("periphrases", {}):
+            continue                     # "nord" as a common word
+        iso = lex.country_names[w.lower()]
+        kind = "capital" if w.lower() in capitals else ("country" if _is_country_name(w, lex) else "place")
+        out.append(ActorMention(m.start(), m.end(), w, country(iso, lex, w), kind=kind, score=0.6))
+    return out
+
+
+def _is_country_name(w: str, lex: Lexicon) -> bool:
+    lw = w.lower()
+    return any(lw in (n.lower() for n in c.get("names", [])) for c in lex.places.get("countries", {}).values())
+
+
+def _ner(parsed: list, which: str) -> list[ActorMention]:
+    out = []
+    for off, sdoc in parsed:
+        for e in sdoc.ents:
+            if e.label_ in ("PER", "PERSON") and which == "PER":
+                t = "person"
+            elif e.label_ == "ORG" and which == "ORG":
+                t = "organization"
+            else:
+                continue
+            out.append(ActorMention(off + e.start_char, off + e.end_char, e.text,
+                                    Actor(name=e.text, type=t, text=e.text), kind="name", score=0.4))
+    return out
+
+
+@dataclass
+class DocContext:
+    """Document-level state used to resolve pronouns, "les deux pays" and "la capitale"."""
+
+    doc: Document
+    lex: Lexicon
+    mentions: list[ActorMention]
+    last_person: Actor | None = None
+    clause_subject: Actor | None = None
+    persons_by_sentence: dict[int, list[Actor]] = field(default_factory=dict)
+
+    def mentions_in(self, start: int, end: int) -> list[ActorMention]:
+        return [m for m in self.mentions if m.start < end and start < m.end]
+
+    def country_counts(self, before: int) -> Counter:
+        c = Counter()
+        for m in self.mentions:
+            if m.start >= before:
+                break
+            if m.actor.country:
+                c[m.actor.country] += 1
+        return c
+
+    def pair(self, before: int) -> list[str]:
+        """The two countries the text has talked about most so far."""
+        return [iso for iso, _ in self.country_counts(before).most_common(2)]
+
+    def capital_place(self, isos: list[str], before: int) -> dict | None:
+        """'la capitale': the capital, among the participants' countries, the text has named most."""
+        counts = Counter()
+        for m in self.mentions:
+            if m.start < before and m.kind == "capital" and m.actor.country in isos:
+                counts[m.actor.country] += 1
+        iso = counts.most_common(1)[0][0] if counts else (isos[0] if len(isos) == 1 else None)
+        if not iso:
+            return None
+        name = self.lex.capitals.get(iso)
+        en = self.lex.places.get("countries", {}).get(iso, {})
+        return {"name": _english_capital(iso) or name, "country": iso} if (name or en) else None
+
+
+def _english_capital(iso: str) -> str | None:
+    from ..resources import load_json
+    return (load_json("en", "places").get("countries", {}).get(iso) or {}).get("capital")
+
+
+class Resolver:
+    """Turns an argument head token into actors, using the mentions that cover the phrase."""
+
+    def __init__(self, ctx: DocContext, offset: int, sdoc):
+        self.ctx, self.off, self.sdoc = ctx, offset, sdoc
+        self.lex = ctx.lex
+        self.syn, self.mod = ctx.lex.syn, ctx.lex.mod
+        self.ms = ctx.mentions_in(offset, offset + len(sdoc.text))
+
+    # -- mentions and tokens
+    def _covering(self, tok: Token) -> list[ActorMention]:
+        a, b = self.off + tok.idx, self.off + tok.idx + len(tok.text)
+        return [m for m in self.ms if m.start < b and a < m.end]
+
+    def mention_of(self, tok: Token) -> ActorMention | None:
+        cov = self._covering(tok)
+        if not cov:
+            return None
+        return max(cov, key=lambda m: (m.kind not in ("demonym",), m.end - m.start))
+
+    def _np_tokens(self, head: Token) -> list[Token]:
+        clausal = set(self.syn.get("clausal", ()))
+        out, todo = [], [head]
+        while todo:
+            t = todo.pop()
+            out.append(t)
+            todo.extend(c for c in t.children if c.dep_ not in clausal and c.dep_ not in self.syn.get("conj", ())
+                        and c.dep_ not in self.syn.get("appos", ()) and c.dep_ != "punct")
+        return sorted(out, key=lambda t: t.i)
+
+    # -- the main entry
+    def actors(self, head: Token) -> list[Actor]:
+        out = []
+        for h in syntax.conjuncts(head, self.syn):
+            a = self.actor(h)
+            if a is None:
+                a = self.group(h)
+            if a is None:
+                continue
+            for x in (a if isinstance(a, list) else [a]):
+                if not any(_same(x, y) for y in out):
+                    out.append(x)
+        return out
+
+    def group(self, h: Token) -> list[Actor] | None:
+        """'les deux pays', 'leurs dirigeants', 'ils': the pair of countries the text is about."""
+        mod = self.mod
+        lem = h.lemma_.lower()
+        plural = "Plur" in h.morph.get("Number") or h.lower_ in mod.get("plural_pronouns", ())
+        nums = {c.lower_ for c in h.children if c.dep_ in ("nummod", "det", "advmod", "predet")}
+        dets = {c.lower_ for c in h.children if c.pos_ == "DET"}
+        pairish = bool(nums & set(mod.get("pair_numbers", ()))) or bool(dets & set(mod.get("pair_dets", ())))
+        if h.lower_ in mod.get("plural_pronouns", ()) or (plural and pairish and
+                                                          lem in mod.get("pair_heads", ()) + mod.get("leader_heads", ())):
+            if lem in mod.get("leader_heads", ()) and not (nums & set(mod.get("pair_numbers", ())) or
+                                                             dets & {"leurs", "leur", "their", "both"}):
+                if "les" not in dets and "the" not in dets:
+                    return None
+            pair = self.ctx.pair(self.off + h.idx)
+            if len(pair) < 2:
+                return None
+            if lem in mod.get("leader_heads", ()):
+                return [self.leader(iso) for iso in pair]
+            return [country(iso, self.lex, h.text) for iso in pair]
+        return None
+
+    def leader(self, iso: str) -> Actor:
+        """The leader of a country at the publication date, when the knowledge base knows one."""
+        mod = _linker()
+        date = self.ctx.doc.published.value if self.ctx.doc.published else None
+        try:
+            from ..actors.kb import default_kb
+            kb = default_kb()
+            for role in ("leader", "head_of_state"):
+                hs = kb.holders(role, iso, date)
+                if len(hs) == 1:
+                    return hs[0].to_actor(None, date)
+        except Exception:
+            pass
+        return country(iso, self.lex)
+
+    def actor(self, h: Token) -> Actor | None:
+        mod, lem = self.mod, h.lemma_.lower()
+        # 1. a name in apposition wins over the role phrase ("le ministre ..., Andreï Belooussov")
+        for c in h.children:
+            if c.dep_ in self.syn.get("appos", ()):
+                m = self.mention_of(c)
+                if m is not None and m.actor.type in ("person", "organization"):
+                    return _copy(m)
+        # the parser often hangs the apposed name on the verb's object: "avec son homologue, Kang Sun-nam,"
+        if h.pos_ == "NOUN":
+            nxt = h.right_edge.i + 1
+            if nxt + 1 < len(h.doc) and h.doc[nxt].text == ",":
+                m = self.mention_of(h.doc[nxt + 1])
+                if m is not None and m.actor.type == "person" and m.start == self.off + h.doc[nxt + 1].idx:
+                    return _copy(m)
+        # 2. the phrase delegation led by X -> X; an army/government of X -> country X
+        if lem in mod.get("delegation_heads", ()):
+            led = self.led_by(h)
+            if led is not None:
+                return led
+            iso = self.np_country(h)
+            return country(iso, self.lex, h.text) if iso else None
+        m = self.mention_of(h)
+        if m is not None and m.kind != "demonym":
+            return _copy(m)
+        if lem in mod.get("counterpart_heads", ()):
+            cp = self.counterpart(h)
+            if cp is not None:
+                return cp
+        if h.lower_ in mod.get("pronouns", ()) and self.ctx.last_person is not None:
+            a = copy.copy(self.ctx.last_person)
+            a.text = h.text
+            return a
+        if lem in mod.get("country_proxies", ()) or lem in mod.get("report_nouns", ()):
+            for slot, t in syntax.slots(h, self.syn):
+                if slot in ("pp:de", "pp:of", "compound", "poss"):
+                    inner = self.actor(t)
+                    if inner is not None:
+                        return inner if lem in mod.get("report_nouns", ()) else \
+                            (country(inner.country, self.lex, h.text) if inner.country else inner)
+            iso = self.np_country(h)
+            return country(iso, self.lex, self.np_text(h)) if iso else None
+        # 3. a name inside the phrase ("le président sud-coréen Yoon Suk-yeol")
+        for t in self._np_tokens(h):
+            m = self.mention_of(t)
+            if m is not None and m.actor.type in ("person", "organization") and t != h:
+                if t.head == h and t.dep_ not in ("nmod",) or t.pos_ == "PROPN" and t.head == h:
+                    return _copy(m)
+        # 4. a role phrase with a demonym only: an unlinked person of that country
+        if m is not None and m.kind == "demonym" or h.pos_ == "NOUN":
+            iso = self.np_country(h)
+            if iso and lem in self.lex.cls("delegation"):
+                text = self.np_text(h)
+                return Actor(name=text, country=iso, type="person", role=text, text=text)
+        return None
+
+    def np_country(self, h: Token) -> str | None:
+        """The country a phrase is marked with: a demonym ('russe'), 'de la Russie', a compound."""
+        cands = [h] + [c for c in h.children if c.dep_ in self.syn.get("amod", ()) + self.syn.get("compound", ())
+                       + ["nmod", "flat:name"] or (syntax.prep_of(c, self.syn) in ("de", "of"))]
+        for t in cands:
+            m = self.mention_of(t)
+            if m is not None and m.actor.country and (t == h or m.kind in ("demonym", "country")):
+                return m.actor.country
+            iso = self.lex.demonyms.get(t.lower_)
+            if iso:
+                return iso
+        return None
+
+    def np_text(self, h: Token) -> str:
+        toks = [t for t in self._np_tokens(h) if t.dep_ not in ("case", "punct") or t.i > h.i]
+        keep = []
+        for t in toks:
+            if t.i > h.i and (syntax.prep_of(t, self.syn) or "") in ("à", "en", "dans", "in", "at"):
+                break
+            keep.append(t)
+        return " ".join(t.text for t in keep if not (t.i < h.i and t.dep_ == "case"))
+
+    def counterpart(self, h: Token) -> Actor | None:
+        """'son homologue nord-coréen': the holder of the subject's post in the other country."""
+        ref = self.ctx.clause_subject
+        iso = self.np_country(h)
+        if ref is None:
+            return None
+        if iso is None:
+            others = [m.actor.country for m in self.ms if m.actor.country and m.actor.country != ref.country
+                      and m.kind in ("country", "capital")]
+            iso = others[0] if others else None
+        mod = _linker()
+        date = self.ctx.doc.published.value if self.ctx.doc.published else None
+        if iso and mod is not None and hasattr(mod, "counterpart"):
+            try:
+                return mod.counterpart(ref, iso, date)
+            except Exception:
+                return None
+        return None
+
+    def led_by(self, h: Token) -> Actor | None:
+        for c in h.children:
+            if c.lemma_.lower() in self.mod.get("led_by", ()) and c.dep_ in self.syn.get("clausal", ()):
+                for slot, t in syntax.slots(c, self.syn):
+                    if slot in ("agent", "pp:par", "pp:by"):
+                        a = self.actor(t)
+                        if a is not None:
+                            return a
+        return None
+
+
+def _copy(m: ActorMention) -> Actor:
+    a = copy.copy(m.actor)
+    if not a.text:
+        a.text = m.text
+    return a
+
+
+def key(a: Actor) -> str:
+    from .merge import fold_name
+    return a.id or (("c:" + a.country) if a.type == "country" and a.country else fold_name(a.name))
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    return key(a) == key(b)

@@ -1,0 +1,336 @@
+"""What: trigger frames matched on parsed sentences, and their participants.
+
+A Candidate is an event found at one trigger token, before modality, dates and
+merging are settled (see modality.py, dates.py, merge.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from ..model import Actor, TimeExpr
+from . import syntax
+from .actors import PLACE_KINDS, Resolver, country, key
+from .lexicon import Frame, Lexicon
+from .text import Sentence
+
+
+@dataclass
+class Candidate:
+    frame: Frame
+    tok: Token
+    sent: Sentence
+    off: int                                   # offset of the parsed chunk in doc.text
+    event: str
+    mode: str | None
+    context: list[str]
+    cameo: str | None
+    actor: list[Actor] = field(default_factory=list)
+    recipient: list[Actor] = field(default_factory=list)
+    location: dict | None = None
+    modality: str = "asserted"
+    attributed_to: list[Actor] = field(default_factory=list)
+    date: TimeExpr | None = None
+    reported: TimeExpr | None = None
+    quantity: dict | None = None
+    obj: Token | None = None                   # the argument that satisfied `need` (quantities)
+    parent: "Candidate | None" = None          # the frame that embeds this one (accuse -> aid)
+    anchor: Token | None = None                # event noun of a temporal PP governing the clause
+    background: bool = False                   # an event noun in a temporal PP ("lors de la visite")
+    delegation: set = field(default_factory=set)   # keys of actors that came from "une délégation"
+    headline: bool = False
+    confidence: float = 0.6
+
+    @property
+    def parts(self) -> list[Actor]:
+        return self.actor + self.recipient
+
+
+def match(sdoc, sent: Sentence, off: int, lex: Lexicon, res: Resolver) -> list[Candidate]:
+    """All candidates of one parsed sentence, in token order."""
+    out: list[Candidate] = []
+    claimed: set[int] = set()
+    for tok in sdoc:
+        lem = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
+            frames = lex.verbs.get(lem, [])
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            frames = lex.nouns.get(lem, []) or lex.nouns.get(tok.lower_, [])
+        else:
+            continue
+        for f in frames:
+            c = _try(f, tok, sent, off, lex, res, claimed)
+            if c is not None:
+                out.append(c)
+                if c.obj is not None:
+                    claimed.add(c.obj.i)      # "tenir un sommet": the noun is part of the verb's event
+                break
+    return [c for c in out if c.tok.i not in claimed]
+
+
+def _need(f: Frame, tok: Token, lex: Lexicon) -> Token | None:
+    """The dependent satisfying the frame's `need` classes (object, oblique or modifier), or None."""
+    words = set()
+    for cl in f.need:
+        words |= lex.cls(cl)
+    seen = list(tok.children)
+    for c in list(seen):
+        seen.extend(c.children)
+    for c in seen:
+        if c.lemma_.lower() in words or c.lower_ in words:
+            return c
+    return None
+
+
+def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) -> Candidate | None:
+    syn = lex.syn
+    if f.reflexive and not syntax.is_reflexive(tok, syn):
+        return None
+    if f.pos == "VERB" and tok.dep_ in ("acl",) and "Part" in tok.morph.get("VerbForm") + tok.morph.get("VerbForm"):
+        return None                          # "exercices menés par", "traité appelant à": the noun is the event
+    if f.pos == "VERB" and tok.dep_ in syn.get("aux", ()):
+        return None
+    obj = None
+    if f.need:
+        obj = _need(f, tok, lex)
+        if obj is None:
+            return None
+    if f.flag("need_pp") and not any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("need_pp")):
+        return None
+    c = Candidate(frame=f, tok=tok, sent=sent, off=off, event=f.event, mode=f.mode, context=list(f.context),
+                  cameo=f.cameo, obj=obj, headline=sent.headline)
+    c.confidence = 0.7 if f.pos == "VERB" else 0.6
+    _fill(c, lex, res)
+    if not _valid(c, lex, res):
+        return None
+    return c
+
+
+def _deep_pps(root: Token, syn, depth: int = 4) -> list[tuple[str, Token]]:
+    """pp slots anywhere inside a noun phrase (the parser often attaches 'à la Russie' to the
+    object noun, or to the last of its conjuncts); clauses are not entered."""
+    out, todo = [], [(root, 0)]
+    clausal = set(syn.get("clausal", ()))
+    while todo:
+        t, d = todo.pop(0)
+        if d >= depth:
+            continue
+        for s2, t2 in syntax.slots(t, syn):
+            if s2.startswith("pp:"):
+                out.append((s2, t2))
+        for ch in t.children:
+            if ch.dep_ not in clausal and ch.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "DET", "ADP") or \
+                    ch.dep_ in syn.get("conj", ()):
+                todo.append((ch, d + 1))
+    return out
+
+
+def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
+    items = syntax.slots(c.tok, syn)
+    passive = c.frame.pos == "VERB" and syntax.is_passive(c.tok, syn)
+    if passive:     # the surface subject is the logical object; the agent the logical subject
+        items = [("obj" if s == "subjpass" else "subj" if s == "agent" else s, t) for s, t in items]
+    else:
+        items = [("subj" if s == "subjpass" else s, t) for s, t in items]
+    direct = {s for s, _ in items}
+    deep = []
+    if c.obj is not None:
+        deep += _deep_pps(c.obj, syn)
+    for s, t in items:
+        if s == "obj" or s.startswith("pp:"):
+            deep += _deep_pps(t, syn)
+    if c.frame.pos == "NOUN":
+        deep += _deep_pps(c.tok, syn)
+    seen = {t.i for _, t in items}
+    for s, t in deep:
+        if t.i not in seen and s not in direct:
+            items.append((s, t))
+            seen.add(t.i)
+    if c.frame.flag("deep_obj"):
+        for s, t in list(items):
+            if s == "obj":
+                items += [("obj", t2) for s2, t2 in syntax.slots(t, syn) if s2 in ("pp:de", "pp:of", "poss", "amod")]
+    return items
+
+
+def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
+    syn = lex.syn
+    roles = c.frame.roles
+    got_subj = False
+    for slot, t in _slot_items(c, syn):
+        role = roles.get(slot)
+        if slot == "subj" and t.pos_ == "PRON" and "Rel" in t.morph.get("PronType") and c.tok.head != c.tok:
+            t = c.tok.head if c.tok.dep_ in syn.get("relcl", ()) else t
+        if not role:
+            continue
+        if slot == "subj":
+            got_subj = True
+        if role in ("dest", "loc"):
+            _place(c, t, role, lex, res)
+            continue
+        if slot == "poss" and t.lower_ in res.mod.get("pair_dets", ()) + ["their"]:
+            acts = _pair(res, t)
+        elif slot == "poss":
+            acts = _controller(c, res, lex) or _poss_subject(c, res, lex)
+        elif slot == "amod":
+            iso = lex.demonyms.get(t.lower_)
+            m = res.mention_of(t)
+            iso = iso or (m.actor.country if m is not None and m.kind == "demonym" else None)
+            acts = [country(iso, lex, t.text)] if iso else []
+        else:
+            acts = res.actors(t)
+            if t.lemma_.lower() in res.mod.get("delegation_heads", ()):
+                c.delegation |= {key(a) for a in acts}
+        side = c.actor if role == "actor" else c.recipient
+        for a in acts:
+            if not any(key(a) == key(b) for b in c.parts):
+                side.append(a)
+    if not got_subj and "subj" in roles and not c.actor and roles.get("subj") in ("actor", "recipient") \
+            and c.frame.pos == "VERB":
+        acts = _controller(c, res, lex)
+        side = c.actor if roles["subj"] == "actor" else c.recipient
+        for a in acts or []:
+            if not any(key(a) == key(b) for b in c.parts):
+                side.append(a)
+    if c.frame.pos == "NOUN" and not c.actor and ("pp:de" in roles or "poss" in roles) and noun_may_inherit(c, lex) \
+            and not any(s in ("pp:de", "poss", "pp:by", "pp:of") for s, _ in _slot_items(c, syn) if s in roles):
+        for a in _controller(c, res, lex) or []:
+            if not any(key(a) == key(b) for b in c.parts):
+                c.actor.append(a)
+    if c.frame.pos == "NOUN" and not c.recipient and "recipient" in roles.values():
+        from .modality import in_pp
+        if in_pp(c.tok, res.mod.get("exchange_preps", [])):
+            # 'en contrepartie du transfert de X par Moscou': the other side of the exchange receives
+            for a in _controller(c, res, lex) or []:
+                if not any(key(a) == key(b) for b in c.parts):
+                    c.recipient.append(a)
+    if c.frame.symmetric:
+        c.actor = c.actor + [a for a in c.recipient if not any(key(a) == key(b) for b in c.actor)]
+        c.recipient = []
+
+
+def _poss_subject(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor]:
+    """'lors de son voyage, le ministre ...': the possessor is the subject of the governing clause."""
+    t = c.tok
+    for _ in range(4):
+        if t.head == t:
+            break
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            for s, a in syntax.slots(t, lex.syn):
+                if s in ("subj", "subjpass"):
+                    return res.actors(a)
+            break
+    return []
+
+
+def _is_subject(tok: Token, syn) -> bool:
+    return tok.dep_ in syn.get("subj", ()) + syn.get("subjpass", ())
+
+
+def _pair(res: Resolver, t: Token) -> list[Actor]:
+    pair = res.ctx.pair(res.off + t.idx)
+    return [country(iso, res.lex) for iso in pair] if len(pair) == 2 else []
+
+
+def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None:
+    """The understood subject of an infinitive or event noun: the subject (or, for 'accuser X de',
+    the object) of the nearest governing verb. Not across a reporting verb (the reporter is not
+    the doer) nor out of a participle that modifies a noun."""
+    syn, mod = lex.syn, lex.mod
+    t = c.tok
+    hops = 0
+    while t.head != t and hops < 6:
+        child, t = t, t.head
+        hops += 1
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        if t.lemma_.lower() in mod.get("reporting_verbs", ()) and child.dep_ in syn.get("clausal", ()) + ["obj", "dobj"]:
+            return None
+        frames = lex.verbs.get(t.lemma_.lower(), [])
+        ctrl = next((f.controller for f in frames if f.controller), None)
+        items = syntax.slots(t, syn)
+        passive = syntax.is_passive(t, syn)
+        want = ["subjpass"] if passive and ctrl in ("obj", "iobj") else \
+               (["obj"] if ctrl == "obj" else ["iobj", "pp:à", "pp:to"] if ctrl == "iobj" else ["subj", "subjpass"])
+        for w in want:
+            for s, a in items:
+                if s == w:
+                    acts = res.actors(a)
+                    if acts:
+                        return acts
+        if any(s in ("subj",) for s, _ in items):
+            return None
+        if t.dep_ in ("acl", "acl:relcl", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
+            return None
+    return None
+
+
+def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
+    """An event noun takes the governing subject as its doer only when it is that verb's argument
+    ('impliquée dans l'envoi', 'la possibilité d'envoyer'), not in an adverbial phrase, and not
+    when it is an anaphor ('cette visite')."""
+    tok, mod = c.tok, lex.mod
+    if any(ch.lower_ in mod.get("demonstratives", ()) for ch in tok.children):
+        return False
+    if tok.dep_ in ("obl:mod", "advmod", "npadvmod") or tok.dep_ in lex.syn.get("subj", ()) + lex.syn.get("subjpass", ()):
+        return False
+    from .modality import in_pp
+    if in_pp(tok, mod.get("temporal_preps", []) + mod.get("presupposing_preps", [])):
+        return False
+    return True
+
+
+def _place(c: Candidate, t: Token, role: str, lex: Lexicon, res: Resolver) -> None:
+    if t.lemma_.lower() in lex.mod.get("capital_words", ()):
+        c.location = c.location or {"name": None, "country": None, "capital_of_host": True}
+        return
+    m = res.mention_of(t)
+    if m is None or not m.actor.country:
+        return
+    iso = m.actor.country
+    if m.kind in PLACE_KINDS or m.actor.type != "country":
+        if m.actor.type in ("person", "organization") and m.kind not in PLACE_KINDS:
+            return
+        name = _english_place(m.text, iso, lex)
+    else:
+        name = m.actor.name
+    if c.location is None or c.location.get("capital_of_host"):
+        c.location = {"name": name, "country": iso}
+    if role == "dest" and not any(p.country == iso for p in c.recipient):
+        c.recipient.append(country(iso, lex, m.text))
+
+
+def _english_place(text: str, iso: str, lex: Lexicon) -> str:
+    from ..resources import load_json
+    en = load_json("en", "places")
+    cap = lex.capitals.get(iso)
+    if cap and cap.lower() == text.lower():
+        return (en.get("countries", {}).get(iso) or {}).get("capital") or text
+    return text
+
+
+def _valid(c: Candidate, lex: Lexicon, res: Resolver) -> bool:
+    f = c.frame
+    n = len(c.parts)
+    if n == 0:
+        return False
+    if f.flag("need_actor_obj"):
+        objs = [t for s, t in _slot_items(c, lex.syn) if s == "obj"]
+        if not objs or not any(res.actors(t) for t in objs):
+            return False
+        if f.flag("need_person_obj") and not any(a.type == "person" for t in objs for a in res.actors(t)):
+            return False
+    if f.flag("need_dest") and not c.recipient and not (c.location and c.location.get("country")):
+        return False
+    if f.flag("need_actor_subj") and not c.actor:
+        return False
+    if f.flag("need_recipient") and not c.recipient:
+        return False
+    if f.pos == "NOUN" and n < int(f.flag("min_parts") or 1):
+        return False
+    if f.event in ("ACCUSE", "REJECT", "AID", "SUPPORT", "AGREE", "REQUEST", "THREATEN", "SANCTION", "ASSAULT") \
+            and not c.actor:
+        return False
+    return True

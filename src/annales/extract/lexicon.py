@@ -1,0 +1,142 @@
+"""Language resources of the extractor, loaded once per process and language.
+
+Everything language-specific (trigger words, cue words, dependency labels,
+place names, quantity words) lives in resources/<lang>/; this module only turns
+those files into lookup structures.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..resources import load_json
+
+CAMEO_PATH = Path(__file__).with_name("cameo.json")
+
+
+class Cues(dict):
+    """A resource dict whose missing lists read as empty lists (so cue lists concatenate)."""
+
+    def get(self, k, default=None):
+        v = super().get(k)
+        if v is not None:
+            return v
+        return [] if isinstance(default, tuple) else default
+
+
+@dataclass
+class Frame:
+    """One trigger entry of triggers.json."""
+
+    lemma: str
+    pos: str                                  # VERB | NOUN
+    event: str
+    mode: str | None = None
+    context: list[str] = field(default_factory=list)
+    cameo: str | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    need: list[str] = field(default_factory=list)
+    symmetric: bool = False
+    reflexive: bool = False
+    complement: str | None = None             # modality given to an embedded event (alleged, denied)
+    controller: str | None = None             # which slot is the embedded event's subject
+    raw: dict = field(default_factory=dict)
+
+    def flag(self, name: str):
+        return self.raw.get(name)
+
+
+@dataclass
+class Lexicon:
+    lang: str
+    verbs: dict[str, list[Frame]]
+    nouns: dict[str, list[Frame]]
+    classes: dict[str, set[str]]
+    prefilter: re.Pattern
+    mod: dict
+    quant: dict
+    syn: dict
+    places: dict
+    country_names: dict[str, str]             # lowercased surface -> ISO3 (names, capitals, periphrases)
+    demonyms: dict[str, str]                  # lowercased demonym -> ISO3
+    capitals: dict[str, str]                  # ISO3 -> capital name in this language
+    english: dict[str, str]                   # ISO3 -> canonical English name
+    place_re: re.Pattern | None
+
+    def cls(self, name: str) -> set[str]:
+        return self.classes.get(name, set())
+
+
+def _frames(entries: list[dict], pos: str) -> dict[str, list[Frame]]:
+    out: dict[str, list[Frame]] = {}
+    for e in entries:
+        f = Frame(lemma=e["lemma"], pos=pos, event=e["event"], mode=e.get("mode"),
+                  context=list(e.get("context") or []), cameo=e.get("cameo"),
+                  roles=dict(e.get("roles") or {}), need=list(e.get("need") or []),
+                  symmetric=bool(e.get("symmetric")), reflexive=bool(e.get("reflexive")),
+                  complement=e.get("complement"), controller=e.get("controller"), raw=e)
+        out.setdefault(f.lemma.lower(), []).append(f)
+    return out
+
+
+def _stem_regex(entries: list[dict]) -> re.Pattern:
+    stems = set()
+    for e in entries:
+        for s in e.get("stems") or [e["lemma"][:max(3, len(e["lemma"]) - 2)]]:
+            stems.add(s.lower())
+    # longest first so alternation prefers the most specific stem; one pattern for the whole lexicon
+    alt = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(r"(?<![\w])(?:" + alt + r")", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon | None:
+    """The lexicon for `lang`, or None when the language has no trigger resources."""
+    trig = load_json(lang, "triggers")
+    if not trig:
+        return None
+    places = load_json(lang, "places")
+    en_places = load_json("en", "places")
+    english = {iso: c.get("name") for iso, c in (en_places.get("countries") or {}).items()}
+    names, dem, caps = {}, {}, {}
+    for iso, c in (places.get("countries") or {}).items():
+        for n in c.get("names") or []:
+            names[n.lower()] = iso
+        for d in c.get("demonyms") or []:
+            dem[d.lower()] = iso
+        if c.get("capital"):
+            caps[iso] = c["capital"]
+    place_words = dict(names)
+    for iso, cap in caps.items():
+        place_words.setdefault(cap.lower(), iso)
+    for p, iso in (places.get("places") or {}).items():
+        place_words.setdefault(p.lower(), iso)
+    for p, iso in (places.get("periphrases") or {}).items():
+        place_words.setdefault(p.lower(), iso)
+    alt = "|".join(re.escape(p) for p in sorted(place_words, key=len, reverse=True))
+    place_re = re.compile(r"(?<![\w-])(?:" + alt + r")(?![\w-])", re.IGNORECASE) if alt else None
+    return Lexicon(
+        lang=lang,
+        verbs=_frames(trig.get("verbs") or [], "VERB"),
+        nouns=_frames(trig.get("nouns") or [], "NOUN"),
+        classes={k: {w.lower() for w in v} for k, v in (trig.get("classes") or {}).items()},
+        prefilter=_stem_regex((trig.get("verbs") or []) + (trig.get("nouns") or [])),
+        mod=Cues(load_json(lang, "modality")), quant=load_json(lang, "quantities"),
+        syn=Cues(load_json(lang, "extract_syntax")), places=places,
+        country_names=place_words, demonyms=dem, capitals=caps, english=english,
+        place_re=place_re,
+    )
+
+
+@lru_cache(maxsize=None)
+def cameo_table() -> dict:
+    """(event, mode) -> default CAMEO code, read from the CAMEO↔PLOVER table we use (cameo.json)."""
+    return json.loads(CAMEO_PATH.read_text(encoding="utf-8"))
+
+
+def default_cameo(event: str, mode: str | None) -> str | None:
+    t = cameo_table()
+    return t.get(f"{event}/{mode}") or t.get(event)

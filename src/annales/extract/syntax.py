@@ -1,0 +1,142 @@
+"""Language-neutral views of a dependency parse: argument slots, clause boundaries, cues.
+
+Labels differ between pipelines (UD for French, ClearNLP for English); the label
+sets come from resources/<lang>/extract_syntax.json.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+
+def _is(tok: Token, syn: dict, key: str) -> bool:
+    return tok.dep_ in syn.get(key, ())
+
+
+def prep_of(noun: Token, syn: dict) -> str | None:
+    """The preposition introducing `noun` ("à", "avec", "entre"...), normalised, or None."""
+    if syn.get("scheme") == "en":
+        h = noun.head
+        if noun.dep_ == "pobj" and h.dep_ in ("prep", "agent"):
+            return "by" if h.dep_ == "agent" else h.lower_
+        return None
+    cases = [c for c in noun.children if c.dep_ == "case" and c.i < noun.i]
+    if not cases:
+        return None
+    w = cases[0].lower_
+    return syn.get("prep_norm", {}).get(w, w)
+
+
+def pobj(child: Token, syn: dict) -> Token | None:
+    """English: the object of a preposition token; UD: the child itself."""
+    if syn.get("scheme") == "en":
+        objs = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+        return objs[0] if objs else None
+    return child
+
+
+def slots(pred: Token, syn: dict) -> list[tuple[str, Token]]:
+    """(slot, argument head) pairs of a predicate: subj, subjpass, obj, iobj, agent, poss, amod,
+    compound, appos and pp:<prep>."""
+    out = []
+    for c in pred.children:
+        if _is(c, syn, "subj"):
+            out.append(("subjpass" if is_passive(pred, syn) else "subj", c))
+        elif _is(c, syn, "subjpass"):
+            out.append(("subjpass", c))
+        elif _is(c, syn, "obj"):
+            out.append(("obj", c))
+        elif _is(c, syn, "iobj"):
+            out.append(("iobj", c))
+        elif _is(c, syn, "agent"):
+            a = pobj(c, syn) if syn.get("scheme") == "en" else c
+            if a is not None:
+                out.append(("agent", a))
+        elif _is(c, syn, "pp"):
+            n = pobj(c, syn)
+            if n is None:
+                continue
+            p = c.lower_ if syn.get("scheme") == "en" else prep_of(n, syn)
+            if p:
+                out.append(("pp:" + p, n))
+            elif pred.pos_ in ("NOUN", "PROPN") and n.pos_ == "PROPN":
+                out.append(("compound", n))
+        elif c.dep_ in syn.get("poss", ()) or (c.pos_ == "DET" and syn.get("poss_feature", "-") in str(c.morph)):
+            out.append(("poss", c))
+        elif _is(c, syn, "amod"):
+            out.append(("amod", c))
+        elif _is(c, syn, "compound") and pred.pos_ in ("NOUN",):
+            out.append(("compound", c))
+        elif _is(c, syn, "appos"):
+            out.append(("appos", c))
+    return out
+
+
+def is_passive(pred: Token, syn: dict) -> bool:
+    return any(c.dep_ in syn.get("auxpass", ()) for c in pred.children) or "Voice=Pass" in str(pred.morph) \
+        and any(c.dep_ in syn.get("aux", ()) for c in pred.children)
+
+
+def is_reflexive(pred: Token, syn: dict) -> bool:
+    refl = set(syn.get("reflexive", ()))
+    return any(c.lower_ in refl and c.i < pred.i for c in pred.children)
+
+
+def conjuncts(tok: Token, syn: dict) -> list[Token]:
+    """The token and the heads coordinated with it ("la Russie et la Chine")."""
+    out, todo = [], [tok]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(c for c in t.children if _is(c, syn, "conj"))
+    return sorted(out, key=lambda t: t.i)
+
+
+def clause_tokens(pred: Token, syn: dict) -> list[Token]:
+    """Tokens of `pred`'s own clause: its subtree minus embedded clauses (they carry their own time)."""
+    clausal = set(syn.get("clausal", ()))
+    out, todo = [], [pred]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        for c in t.children:
+            if c.dep_ in clausal and c.pos_ in ("VERB", "AUX"):
+                continue
+            todo.append(c)
+    return out
+
+
+def verb_morph(pred: Token, syn: dict) -> tuple[set[str], bool]:
+    """Moods/tenses of the predicate and its auxiliaries; whether the form is compound (aux + participle)."""
+    feats, compound = set(), False
+    for t in [pred] + [c for c in pred.children if c.dep_ in syn.get("aux", ())]:
+        m = t.morph
+        feats.update(m.get("Mood"))
+        feats.update(m.get("Tense"))
+        feats.update(m.get("VerbForm"))
+        if t != pred:
+            compound = True
+            feats.add("aux:" + t.lemma_.lower())
+            if t.tag_ == "MD":
+                feats.add("modal:" + t.lower_)
+    return feats, compound
+
+
+def negated(pred: Token, syn: dict, mod: dict) -> bool:
+    neg = set(mod.get("negation_words", ()))
+    feat = syn.get("neg_feature")
+    for c in pred.children:
+        if c.dep_ in syn.get("neg", ()) or (feat and feat in str(c.morph) and c.lower_ in neg | {"ne", "n'", "n’"}):
+            if c.lower_ in neg or c.dep_ in syn.get("neg", ()):
+                return True
+    return False
+
+
+def ancestors_until(tok: Token, stop) -> list[Token]:
+    out = []
+    t = tok
+    while t.head != t:
+        t = t.head
+        out.append(t)
+        if stop(t):
+            break
+    return out

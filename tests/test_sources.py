@@ -1,0 +1,133 @@
+"""Reading files, folders, JSONL and feeds into RawDocs (fixtures written for these tests)."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from annales.model import RawDoc, SourceError
+from annales.sources import load_metadata, read_paths
+
+ARTICLE = "Le ministre a rencontré son homologue mardi à Hanoï pour parler de défense.\n"
+
+
+def _write(path, text: str | bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _set_mtime(path, day: str):
+    t = time.mktime(time.strptime(day + " 12", "%Y-%m-%d %H"))
+    os.utime(path, (t, t))
+
+
+def test_folder_recursion_ids_and_skips(tmp_path):
+    _write(tmp_path / "b.txt", ARTICLE)
+    _write(tmp_path / "a.html", "<html><body><p>Bonjour.</p></body></html>")
+    _write(tmp_path / "sub" / "c.txt", ARTICLE)
+    _write(tmp_path / ".hidden.txt", ARTICLE)
+    _write(tmp_path / ".git" / "x.txt", ARTICLE)
+    _write(tmp_path / "notes.docx", b"PK\x03\x04")
+    _write(tmp_path / "metadata.jsonl", '{"file": "b.txt"}\n')
+    docs = list(read_paths([str(tmp_path)]))
+    assert [d.id for d in docs] == ["a.html", "b.txt", "sub/c.txt"]
+    assert [d.kind for d in docs] == ["html", "text", "text"]
+    assert docs[1].data == ARTICLE.encode("utf-8")
+
+
+def test_explicit_unknown_extension_read_as_text(tmp_path):
+    f = _write(tmp_path / "dispatch.dat", ARTICLE)
+    (doc,) = read_paths([str(f)])
+    assert isinstance(doc, RawDoc) and doc.kind == "text" and doc.id == "dispatch.dat"
+
+
+def test_missing_path_gives_source_error(tmp_path):
+    out = list(read_paths([str(tmp_path / "nope.txt"), str(_write(tmp_path / "ok.txt", ARTICLE))]))
+    assert isinstance(out[0], SourceError) and "no such file" in out[0].reason
+    assert isinstance(out[1], RawDoc)
+
+
+def test_metadata_matching_and_reference_date(tmp_path):
+    root = tmp_path / "corpus"
+    _write(root / "x" / "one.txt", ARTICLE)
+    _write(root / "two.txt", ARTICLE)
+    _set_mtime(_write(root / "three.txt", ARTICLE), "2022-03-04")
+    meta = _write(tmp_path / "meta.jsonl", "\n".join([
+        json.dumps({"file": "x/one.txt", "published": "2023-07", "outlet": "Jade", "crawled": "2023-08-02T10:00:00Z"}),
+        json.dumps({"file": "two.txt", "published": None, "url": "https://example.org/two", "title": "Two"}),
+        "{not json",
+    ]))
+    out = list(read_paths([str(root)], str(meta)))
+    errors = [d for d in out if isinstance(d, SourceError)]
+    docs = {d.id: d for d in out if isinstance(d, RawDoc)}
+    assert len(errors) == 1 and "line 3" in errors[0].reason
+    one, two, three = docs["x/one.txt"], docs["two.txt"], docs["three.txt"]
+    assert (one.published, one.outlet, one.reference_date) == ("2023-07", "Jade", "2023-08-02")
+    assert (two.published, two.outlet, two.url, two.title) == (None, None, "https://example.org/two", "Two")
+    assert three.reference_date == "2022-03-04" and three.published is None
+    assert one.meta["reference_source"] == "crawl" and three.meta["reference_source"] == "mtime"
+
+
+def test_metadata_matches_bare_file_name(tmp_path):
+    _write(tmp_path / "deep" / "er" / "story.txt", ARTICLE)
+    meta = _write(tmp_path / "m.jsonl", json.dumps({"file": "story.txt", "outlet": "Le Courrier"}) + "\n")
+    (doc,) = read_paths([str(tmp_path / "deep")], str(meta))
+    assert doc.id == "er/story.txt" and doc.outlet == "Le Courrier"
+    assert load_metadata(str(meta))["story.txt"]["outlet"] == "Le Courrier"
+
+
+def test_jsonl_text_html_and_bad_line(tmp_path):
+    lines = [
+        json.dumps({"id": "a1", "text": ARTICLE, "published": "2024-02-01", "outlet": "Agence X", "crawled": "2024-02-02"}),
+        "{broken json",
+        json.dumps({"id": "a2", "html": "<p>Bonjour.</p>", "url": "https://example.org/a2", "title": "T"}),
+        json.dumps({"id": "a3"}),
+        json.dumps({"text": ARTICLE}),
+    ]
+    f = _write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n")
+    _set_mtime(f, "2024-05-06")
+    out = list(read_paths([str(f)]))
+    assert [type(d).__name__ for d in out] == ["RawDoc", "SourceError", "RawDoc", "SourceError", "RawDoc"]
+    a1, bad, a2, a3, a5 = out
+    assert (a1.id, a1.kind, a1.published, a1.outlet, a1.reference_date) == ("a1", "text", "2024-02-01", "Agence X", "2024-02-02")
+    assert a1.data == ARTICLE.encode("utf-8")
+    assert "line 2" in bad.reason and "invalid JSON" in bad.reason
+    assert (a2.kind, a2.url, a2.title, a2.reference_date) == ("html", "https://example.org/a2", "T", "2024-05-06")
+    assert a3.id == "a3" and "text" in a3.reason
+    assert a5.id == "batch.jsonl:5"
+
+
+def test_rss_feed_entries(tmp_path):
+    feed = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Gazette du Nord</title><link>https://gazette.example</link>
+<item><title>Visite du ministre à Tokyo</title><link>https://gazette.example/visite</link>
+<pubDate>Tue, 05 Sep 2023 12:05:01 +0000</pubDate>
+<description>&lt;p&gt;Le ministre s'est rendu à Tokyo lundi.&lt;/p&gt;</description></item>
+<item><title>Accord signé</title><guid isPermaLink="false">id-42</guid>
+<description>Un accord a été signé hier.</description></item>
+</channel></rss>"""
+    f = _write(tmp_path / "news.rss", feed)
+    _set_mtime(f, "2023-09-06")
+    docs = list(read_paths([str(tmp_path)]))
+    assert [d.id for d in docs] == ["https://gazette.example/visite", "id-42"]
+    first = docs[0]
+    assert (first.published, first.outlet, first.title, first.url) == (
+        "2023-09-05", "Gazette du Nord", "Visite du ministre à Tokyo", "https://gazette.example/visite")
+    assert b"Tokyo" in first.data and first.reference_date == "2023-09-06"
+
+
+def test_unreadable_feed_gives_source_error(tmp_path):
+    f = _write(tmp_path / "broken.xml", "this is not a feed at all")
+    (err,) = read_paths([str(f)])
+    assert isinstance(err, SourceError) and err.id == "broken.xml"
+
+
+def test_missing_metadata_file_is_reported_and_files_still_read(tmp_path):
+    _write(tmp_path / "one.txt", ARTICLE)
+    out = list(read_paths([str(tmp_path)], str(tmp_path / "absent.jsonl")))
+    assert isinstance(out[0], SourceError) and "metadata" in out[0].reason
+    assert [d.id for d in out[1:]] == ["one.txt"]

@@ -1,0 +1,157 @@
+"""The store's fusion bookkeeping: incremental fusion equals re-fusing everything."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+from annales import fuse
+from annales.model import Document, EventRecord, Published, event_from_dict
+from annales.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+from test_fuse import KIM, PRK, PUTIN, mention, seed_mentions, seed_published, when
+
+
+def save(store: Store, doc_id: str, published: str | None, records: list[EventRecord], text: str = "") -> None:
+    text = text or f"fixture text of {doc_id} " + " ".join(r.id for r in records)
+    raw = text.encode("utf-8")
+    doc = Document(id=doc_id, text=text, raw=text, published=Published(published, "day" if published else "unresolved",
+                                                                        "metadata" if published else None),
+                   content_hash=hashlib.sha256(raw).hexdigest(), language="en")
+    store.save(doc, raw, records)
+
+
+def timeline(store: Store) -> list[dict]:
+    return store.fused_events()
+
+
+def by_doc(records):
+    out = defaultdict(list)
+    for r in records:
+        out[r.doc].append(r)
+    return dict(sorted(out.items()))
+
+
+def changed_003(records: list[EventRecord]) -> list[EventRecord]:
+    """Document 003 as re-ingested with other content: the Putin visit gone, the treaty dated to the day."""
+    out = []
+    for r in copy.deepcopy(records):
+        if r.id == "m003-5":
+            continue
+        if r.id == "m003-6":
+            r.date.value, r.date.precision, r.date.earliest, r.date.latest = "2024-06-19", "day", "2024-06-19", "2024-06-19"
+        out.append(r)
+    return out
+
+
+def test_one_by_one_equals_all_at_once(tmp_path):
+    docs, pub = by_doc(seed_mentions()), seed_published()
+    one = Store(tmp_path / "one.db")
+    for doc_id in reversed(list(docs)):            # any arrival order
+        save(one, doc_id, pub[doc_id], docs[doc_id])
+        fuse.update(one, {doc_id})
+    every = Store(tmp_path / "all.db")
+    for doc_id, recs in docs.items():
+        save(every, doc_id, pub[doc_id], recs)
+    fuse.refuse_all(every)
+    assert timeline(one) == timeline(every)
+    assert len(timeline(one)) == len(fuse.fuse(seed_mentions(), pub))
+    visit = next(e for e in timeline(one) if "m002-3" in e["mentions"])
+    assert visit["mentions"] == ["m002-3", "m003-5"]
+
+    # document 003 comes again with changed content
+    doc3 = "003_1083638a956cab33.txt"
+    new3 = changed_003(docs[doc3])
+    save(one, doc3, pub[doc3], new3, text="changed")
+    fuse.update(one, {doc3})
+    save(every, doc3, pub[doc3], new3, text="changed")
+    fuse.refuse_all(every)
+    assert timeline(one) == timeline(every)
+    events = timeline(one)
+    visit = next(e for e in events if "m002-3" in e["mentions"])
+    assert visit["mentions"] == ["m002-3"] and visit["sources"] == ["002_22806c8730f4f847.txt"]
+    treaty = next(e for e in events if "m003-6" in e["mentions"])
+    assert treaty["mentions"] == ["m002-4", "m003-6"] and treaty["date"]["value"] == "2024-06-19"
+    assert not any("m003-5" in e["mentions"] for e in events)
+    n_links = one.db.execute("SELECT COUNT(*) FROM fused_mentions").fetchone()[0]
+    assert n_links == sum(len(e["mentions"]) for e in events)
+
+
+def test_removing_an_event_lets_a_vague_report_join_the_other(tmp_path):
+    """The vague June report fits two visits; when one is re-ingested away, it joins the other."""
+    a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-10"), "visit")
+    r = mention("r1", "r", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    v = mention("v1", "v", "CONSULT", [PUTIN], [PRK], when("2024-06-01", "2024-06-30", "2024-06", "month"), "visit")
+    inc, full = Store(tmp_path / "inc.db"), Store(tmp_path / "full.db")
+    for store in (inc, full):
+        for rec in (a, r, v):
+            save(store, rec.doc, "2024-07-01", [rec])
+            if store is inc:
+                fuse.update(store, {rec.doc})
+    fuse.refuse_all(full)
+    assert timeline(inc) == timeline(full)
+    assert sorted(len(e["mentions"]) for e in timeline(inc)) == [1, 1, 1]
+    # r is re-ingested and now reports a phone call instead
+    r2 = mention("r1", "r", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "phone")
+    for store in (inc, full):
+        save(store, "r", "2024-07-01", [r2], text="changed")
+    fuse.update(inc, {"r"})
+    fuse.refuse_all(full)
+    assert timeline(inc) == timeline(full)
+    joined = next(e for e in timeline(inc) if "v1" in e["mentions"])
+    assert joined["mentions"] == ["a1", "v1"] and joined["date"]["value"] == "2024-06-10"
+
+
+def test_update_finds_components_through_stored_keys(tmp_path):
+    store = Store(tmp_path / "k.db")
+    a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "a", "2024-06-20", [a])
+    fuse.update(store, {"a"})
+    keys = [r[0] for r in store.db.execute("SELECT key FROM mention_keys WHERE mention='a1'")]
+    assert keys and all(k.startswith("F|CONSULT|") for k in keys)
+    b = mention("b1", "b", "CONSULT", [PUTIN], [PRK], when("2024-06-19"), "visit")
+    save(store, "b", "2024-06-21", [b])
+    fuse.update(store, {"b"})
+    [ev] = timeline(store)
+    assert ev["sources"] == ["a", "b"] and ev["first_reported"] == "2024-06-20"
+    assert store.fused_ids_for_docs({"a"}) == {ev["id"]}
+    label = store.components_of({ev["id"]})
+    assert len(label) == 1 and store.fused_ids_in_components(label) == {ev["id"]}
+
+
+def test_a_version_1_database_is_migrated_and_refused(tmp_path):
+    path = tmp_path / "v1.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT)")
+    for stmt in MIGRATIONS[1]:
+        con.execute(stmt)
+    con.execute("INSERT INTO schema_version VALUES (1, 'then')")
+    con.commit()
+    con.close()
+    store = Store(path)
+    assert store.version() == SCHEMA_VERSION == 2
+    # mentions stored by an older Annales (no blocking keys) are fused with the next document
+    a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "a", "2024-06-20", [a])
+    store.db.execute("DELETE FROM mention_keys")
+    store.db.commit()
+    assert store.needs_refuse()
+    b = mention("b1", "b", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "b", "2024-06-20", [b])
+    fuse.update(store, {"b"})
+    assert [e["mentions"] for e in timeline(store)] == [["a1", "b1"]]
+    assert not store.needs_refuse()
+
+
+def test_replace_fused_is_one_transaction_and_cascades(tmp_path):
+    store = Store(tmp_path / "r.db")
+    a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "a", "2024-06-20", [a])
+    fuse.refuse_all(store)
+    [ev] = timeline(store)
+    store.replace_fused([ev["id"]], [])
+    for table in ("fused_events", "fused_mentions", "fused_actors", "fused_sources"):
+        assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table

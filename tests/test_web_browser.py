@@ -1,0 +1,217 @@
+"""The web UI in headless Chromium, as an analyst uses it.
+
+Debian's chromium (/usr/bin/chromium) driven by Playwright; the app runs under
+uvicorn on a free loopback port in a background thread. Screenshots go to
+artifacts/screenshots/ (git-ignored) for a person to look at.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from annales.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+XSS_TEXT = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(app):
+    """The app served by uvicorn on 127.0.0.1 in a background thread, for the duration of the block."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(web_db):
+    with running(create_app(str(web_db))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose dialogs (alert/confirm/prompt) and script errors are recorded."""
+
+    def __init__(self, browser, width: int, height: int):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def fits_width(self) -> bool:
+        return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def desk(browser):
+    w = Watched(browser, 1280, 900)
+    yield w
+    assert w.dialogs == [], f"a dialog opened: {w.dialogs}"
+    assert w.errors == [], f"script errors: {w.errors}"
+    w.close()
+
+
+@pytest.fixture
+def phone(browser):
+    w = Watched(browser, 390, 844)
+    yield w
+    assert w.dialogs == [], f"a dialog opened: {w.dialogs}"
+    assert w.errors == [], f"script errors: {w.errors}"
+    w.close()
+
+
+def _evidence_sentences(corpus: dict) -> set[str]:
+    return {s for d in corpus["documents"] for e in d["events"] for s in e["evidence"]}
+
+
+def test_timeline_filter_event_evidence_actor(desk, base_url, corpus):
+    page = desk.page
+    page.goto(base_url + "/timeline")
+    all_events = page.locator("li.event").count()
+    assert all_events >= 5
+    desk.shot("timeline-1280")
+
+    page.fill("input[name=actor]", "Shoigu")
+    page.click("#apply")
+    page.wait_for_url("**actor=Shoigu**")
+    rows = page.locator("li.event")
+    assert 0 < rows.count() < all_events
+    for text in rows.all_inner_texts():
+        assert "Shoigu" in text
+    desk.shot("timeline-actor-1280")
+
+    rows.first.locator("a.event-link").click()
+    page.wait_for_url("**/events/**")
+    marks = page.locator("mark.evidence")
+    assert marks.count() >= 1
+    assert marks.first.is_visible()
+    evidence = _evidence_sentences(corpus)
+    for text in marks.all_inner_texts():
+        assert text in evidence  # the highlighted run is exactly an evidence sentence of the article
+    desk.shot("event-1280")
+
+    page.locator("dl.facts a.actor", has_text="Sergei Shoigu").first.click()
+    page.wait_for_url("**/actors/sergei-shoigu")
+    assert page.locator("h1").inner_text() == "Sergei Shoigu"
+    assert page.locator("li.event").count() >= 1
+    desk.shot("actor-1280")
+
+
+def test_zoom_into_a_period(desk, base_url):
+    page = desk.page
+    page.goto(base_url + "/timeline")
+    bars = page.locator("svg.bars a.bar[data-period='2024']")
+    assert bars.count() == 1
+    bars.first.click()
+    page.wait_for_url("**from=2024**")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+    assert query["from"] == ["2024"] and query["to"] == ["2024"] and query["group"] == ["month"]
+    headings = page.locator("h2.period").all_inner_texts()
+    assert headings and all(h.endswith("2024") for h in headings)
+    assert page.locator("svg.bars a.bar[data-period='2024-06']").count() == 1
+    desk.shot("timeline-2024-1280")
+
+
+def test_network_node_opens_actor(desk, base_url):
+    page = desk.page
+    page.goto(base_url + "/network")
+    page.wait_for_selector("#network[data-ready='1']")
+    assert page.locator("#network-svg g.node").count() >= 5
+    assert page.locator("#network-svg line.edge").count() >= 3
+    desk.shot("network-1280")
+    page.locator("#network-svg g.node[data-id='kim-jong-un'] circle").click()
+    page.wait_for_url("**/actors/kim-jong-un")
+    assert page.locator("h1").inner_text() == "Kim Jong Un"
+
+
+def test_markup_in_articles_is_shown_as_text(desk, base_url):
+    page = desk.page
+    doc = json.loads(page.request.get(base_url + "/api/documents/xss-probe.txt").text())
+    fused = [f for m in doc["mentions"] for f in m["fused"]]
+    assert fused, "the probe's event is on the timeline"
+    page.goto(base_url + "/documents/xss-probe.txt")
+    text = page.locator(".article-text").inner_text()
+    for probe in XSS_TEXT:
+        assert probe in text
+    assert page.locator("h1").inner_text().startswith("<script>")
+    assert page.locator("main img, main script, main b").count() == 0
+    assert page.locator("a.ext").count() == 0  # the javascript: URL is not made a link
+    desk.shot("xss-document-1280")
+
+    page.goto(base_url + "/events/" + urllib.parse.quote(fused[0], safe=""))
+    assert any(XSS_TEXT[1] in t for t in page.locator("mark.evidence").all_inner_texts())
+    assert XSS_TEXT[0] in page.locator("h1").inner_text()
+    assert page.locator("main img, main script").count() == 0
+    for url in ("/timeline", "/search?q=alert", "/actors", "/network"):
+        page.goto(base_url + url)
+        assert page.locator("main img, main script").count() == 0
+    page.wait_for_selector("#network[data-ready='1']")
+    labels = page.locator("#network-svg g.node text").all_text_contents()
+    assert XSS_TEXT[1] in labels
+    assert page.locator("#network-svg img, #network-svg script").count() == 0
+
+
+def test_phone_width(phone, base_url):
+    page = phone.page
+    for name, url in (("timeline", "/timeline"), ("event", None), ("actor", "/actors/kim-jong-un"),
+                      ("search", "/search?q=Pyongyang"), ("network", "/network")):
+        if url is None:
+            page.goto(base_url + "/timeline?actor=Belousov")
+            page.locator("li.event a.event-link").first.click()
+            page.wait_for_url("**/events/**")
+        else:
+            page.goto(base_url + url)
+        if name == "network":
+            page.wait_for_selector("#network[data-ready='1']")
+        assert phone.fits_width(), f"{name} page is wider than a 390 px screen"
+        phone.shot(f"{name}-390")

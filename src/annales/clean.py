@@ -65,6 +65,7 @@ class Knowledge:
     captions: re.Pattern
     calls: re.Pattern
     reader_words: frozenset[str]
+    consent_words: frozenset[str]
     site_words: frozenset[str]
     counters: frozenset[str]
     date_words: frozenset[str]
@@ -113,6 +114,7 @@ def knowledge() -> Knowledge:
         # not before a hyphen: 'Soutenez-vous ce plan ?' is an interview question, not a call
         calls=re.compile(rf"^(?:{_alt(_gather('boilerplate', 'calls_to_action'))})(?![\w-])", re.I),
         reader_words=frozenset(_gather("boilerplate", "reader_words")),
+        consent_words=frozenset(_gather("boilerplate", "consent_words")),
         site_words=frozenset(_gather("boilerplate", "site_words")),
         counters=frozenset(_gather("boilerplate", "counters")),
         date_words=frozenset(date_words),
@@ -184,6 +186,7 @@ _LINE = re.compile(r"[^\r\n]+")
 _BULLET = re.compile(r"^[\s\-–—•*·>▪►]+")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _URL = re.compile(r"https?://|www\.\w|\[email[\s\u00a0]*protected\]|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+_CREDIT_HEAD = re.compile(r"^[\w'’]+(?:\s+[\w'’]+){0,2}\s*[:©|/]")   # 'Crédit photo :', 'Photo ©'
 _PAREN = re.compile(r"^\(([^()]{1,40})\)$")
 _CLOSERS = " \t»\"”’')]*"
 _SEPARATORS = {"|", "•", "·", "›", ">", "/", "::"}
@@ -243,6 +246,8 @@ def hard_reason(text: str, kb: Knowledge | None = None, low: str | None = None) 
         return "notice"
     if any(p.match(low) for p in kb.patterns):
         return "pattern"
+    if _asks_consent(low, kb):
+        return "notice"
     if len(words) > LONG_LINE:     # the checks below are for short lines; keep long prose fast
         return None
     if _URL.search(low) and len(words) <= 12:
@@ -255,7 +260,7 @@ def hard_reason(text: str, kb: Knowledge | None = None, low: str | None = None) 
         return "date"
     if len(words) <= 7 and (kb.bylines.match(low) or kb.outlet_bylines.match(low)) and not is_sentence(text):
         return "byline"
-    if kb.captions.match(low) and len(words) <= 25 and (not is_sentence(text) or re.match(r"^\w+\s*[:©]", low)):
+    if kb.captions.match(low) and len(words) <= 25 and (not is_sentence(text) or _CREDIT_HEAD.match(low)):
         return "caption"
     if _phrase_share(low, kb) >= 0.5 or (len(words) <= 12 and not is_sentence(text) and kb.phrases.search(low)):
         return "phrase"
@@ -270,6 +275,14 @@ def hard_reason(text: str, kb: Knowledge | None = None, low: str | None = None) 
     if len(words) <= 8 and len(_LETTER.findall(text)) >= 3 and _lower_share(text) < 0.1:
         return "caps"
     return None
+
+
+def _asks_consent(low: str, kb: Knowledge) -> bool:
+    """Cookie and consent banners: a consent word addressed to the reader ('vous', 'we')."""
+    if "cook" not in low and "consent" not in low and "trac" not in low:
+        return False
+    toks = set(_TOKEN.findall(low.replace("'", " ")))
+    return bool(toks & kb.consent_words) and bool(toks & kb.reader_words)
 
 
 def _speaks_to_reader(low: str, kb: Knowledge) -> bool:
@@ -380,6 +393,7 @@ def _mark_repeats(lows, reasons) -> None:
         seen.setdefault(key, i)
 
 
+_SENTENCE_BREAK = re.compile(r"[a-zà-ÿ]{2}[.!?]\s+[A-ZÀ-Þ]")     # not after "U.S."
 _SUFFIX_SEP = re.compile(r"\s+(?:-|\||–|—|·|::|»)\s+")
 
 
@@ -395,16 +409,18 @@ def split_site_suffix(title: str, outlet: str | None = None) -> tuple[str, str |
     # a site name: short, no sentence end, opening with a capital, a digit or a domain
     site_shaped = (0 < len(words) <= 4 and len(suffix) <= 40 and suffix[-1] not in ".!?"
                    and (words[0][0].isupper() or words[0][0].isdigit() or "." in words[0]))
-    if site_shaped and len(head.split()) >= 3:
+    if site_shaped and len(head.split()) >= 3 and not parse_date(suffix):     # ' | 14 Sept 2024' is no site
         return head, suffix
     return title, None
 
 
 def _title_shaped(text: str, reason: str | None) -> bool:
-    n = len(text.split())
-    letters = [c for c in text if c.isalpha()]
-    return (reason in (None, "repeated") and 3 <= n <= 30 and len(text) <= 250
-            and text.rstrip(_CLOSERS)[-1:] not in ".:;," and any(c.islower() for c in letters))
+    """A headline's shape: 3-30 words, no sentence end, no inner sentence break, no menu separator."""
+    head = split_site_suffix(text)[0]
+    n = len(head.split())
+    return (reason in (None, "repeated") and 3 <= n <= 30 and len(head) <= 250
+            and head.rstrip(_CLOSERS)[-1:] not in ".:;," and any(c.islower() for c in head)
+            and not _SENTENCE_BREAK.search(head) and not any(w in _SEPARATORS for w in head.split()))
 
 
 def _find_title(lines, lay: Layout, known: str | None, outlet: str | None, kb: Knowledge) -> None:
@@ -442,16 +458,17 @@ def _title_strength(lines, lay: Layout, i: int, shaped: list[int], repeated: boo
     body with nothing but furniture above it (a lone site name above the
     headline is not enough: it must be the last such line and have 4+ words).
     """
-    def dated(j: int) -> bool:
+    def dated(j: int) -> bool:         # a date, byline or counter line: the article header
         low = norm(lines[j].text)
         return (lay.reasons[j] in ("date", "byline", "counter")
-                or bool(kb.published.match(low) or kb.updated.match(low)))
+                or bool(kb.published.match(low) or kb.updated.match(low))
+                or (bool(kb.bylines.match(low)) and len(low.split()) <= 20))
 
     followed = any(dated(j) for j in range(i + 1, min(i + 4, len(lines))))
     if repeated or followed or (suffix and outlet):
         return 3
-    first = all(lay.reasons[j] is not None or len(lines[j].text.split()) <= 2 for j in range(i))
-    if suffix or (first and i == shaped[-1] and len(lines[i].text.split()) >= 4):
+    no_prose_above = not any(lay.reasons[j] is None and is_sentence(lines[j].text) for j in range(i))
+    if suffix or (no_prose_above and shaped == [i] and len(lines[i].text.split()) >= 4):
         return 2
     return 0
 
@@ -488,7 +505,7 @@ def _date_res() -> dict[str, re.Pattern]:
     return {
         "iso": re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
         "num": re.compile(r"(?<!\d)(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?!\d)"),
-        "dmy": re.compile(rf"(?<!\w)(?:(?P<wd>{wd}),?\s+)?(?P<d>\d{{1,2}})(?:{suf})?\s+(?P<m>{mon})(?!\w)"
+        "dmy": re.compile(rf"(?<!\w)(?:(?P<wd>{wd}),?\s+)?(?P<d>\d{{1,2}})(?:{suf}|\.)?\s+(?P<m>{mon})(?!\w)"
                           rf"(?:,?\s+(?P<y>\d{{4}})(?!\d))?", re.I),
         "mdy": re.compile(rf"(?<!\w)(?:(?P<wd>{wd}),?\s+)?(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:{suf})?(?!\d)"
                           rf"(?:,?\s+(?P<y>\d{{4}})(?!\d))?", re.I),
@@ -539,6 +556,7 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 _DATELINE_HEAD = re.compile(r"^(?P<place>[^\W\d_][^\W\d_'’.\- ]*(?:[\s'’.\-]+[^\W\d_]+){0,3}\.?)\s*"
+                            r"(?:,\s*(?P<region>[^\W\d_][^\W\d_'’.\- ]*(?:\s+[^\W\d_]+){0,2})(?=\s*,))?\s*"  # ', Russia'
                             r"(?:\((?P<a0>[^()]{2,40})\)\s*)?(?P<comma>,\s*)?")
 _DATELINE_TAIL = re.compile(r"\s*(?:\((?P<agency>[^()]{2,40})\)\s*)?[-–—]+\s")
 
@@ -592,14 +610,27 @@ def text_dates(lines: list[Line], lay: Layout, dmy: bool = True) -> list[DateHit
         labelled = (kb.published.match(low) or kb.updated.match(low)) and short
         if labelled or (lay.reasons[i] == "date" and i <= lay.body + 1):
             hits += _labelled_dates(ln.text, i, kb, not labelled, dmy)
+        elif i < lay.body and not lay.keep[i] and i not in lay.title_lines and short:
+            # a header line with a full date beside other furniture ('Par X | 2 octobre 2025 | 9 commentaires')
+            hit = parse_date(ln.text, "header", i, dmy=dmy)
+            if hit and hit.year:
+                hits.append(hit)
     for i in [j for j in range(lay.body, lay.end) if lay.keep[j]][:3]:
         hit, _ = dateline(lines[i].text)
         if hit:
             hit.line = i
             hit.weekdays |= {kb.weekdays[m.group(1).lower()] for m in kb.this_weekday.finditer(lines[i].text)}
             hits.append(hit)
+    _borrow_years(hits)
     order = {"published": 0, "dateline": 1, "header": 2, "updated": 3}
     return sorted(hits, key=lambda h: (order[h.kind], h.line))
+
+
+def _borrow_years(hits: list[DateHit]) -> None:
+    """A dateline without year ('SEOUL, June 5') takes the year of a header date on the same day."""
+    for h in hits:
+        if h.year is None:
+            h.year = next((o.year for o in hits if o.year and (o.month, o.day) == (h.month, h.day)), None)
 
 
 def _labelled_dates(text: str, line: int, kb: Knowledge, header: bool, dmy: bool) -> list[DateHit]:
@@ -725,8 +756,9 @@ def text_outlet(lines: list[Line], lay: Layout, title_suffix: str | None) -> str
     for ln in lines:
         low = norm(ln.text)
         m = kb.outlet_bylines.match(low)
-        if m and len(low.split()) <= 6:
-            return _BULLET.sub("", ln.text).strip()[m.end():].strip()
+        name = _BULLET.sub("", ln.text).strip()[m.end():].strip() if m else ""
+        if m and len(low.split()) <= 6 and _name_like(name):
+            return name
     for ln in lines:
         m = re.match(r"^(?:copyright\s*)?(?:\(c\)|©)\s*(?:\d{4}\s*)?(?P<o>[^.,|]{2,60})", ln.text.strip(), re.I)
         if m and _name_like(m.group("o")):

@@ -565,7 +565,7 @@ def fuse_actors(members: list[M]) -> tuple[list[Actor], list[Actor]]:
     return [_copy(a) for _, a in sides["actor"].values()], [_copy(a) for _, a in sides["recipient"].values()]
 
 
-def _pick(members: list[M], slot: str, value_of, key_of=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)):
+def _pick(members: list[M], slot: str, value_of, key_of=lambda v: repr(_freeze(v))):
     """The value of the most specific mention, and a conflict if the sources give others."""
     seen: dict[str, tuple[object, set[str]]] = {}
     for m in members:
@@ -596,7 +596,7 @@ def fuse_location(members: list[M]) -> tuple[dict | None, Conflict | None]:
     locs = [m for m in members if m.loc is not None]
     specific = [m for m in locs if m.loc[1] and m.loc[1] not in countries]
     loc, conflict = _pick(specific or locs, "location", _location_value,
-                          key_of=lambda v: json.dumps([v.get("country"), norm(v.get("name"))]))
+                          key_of=lambda v: (v.get("country") or "", norm(v.get("name"))))
     return (dict(loc) if loc else None), conflict
 
 
@@ -665,7 +665,10 @@ def fuse_components(mentions: Iterable[EventRecord],
                     published: dict[str, str | None] | None = None) -> list[tuple[str, FusedEvent]]:
     """(component label, fused event) for every cluster; the labels let `update` find whole components."""
     published = published or {}
-    ms = _compact_all(mentions, published)
+    return _fuse_compact(_compact_all(mentions, published), published)
+
+
+def _fuse_compact(ms: list[M], published: dict[str, str | None]) -> list[tuple[str, FusedEvent]]:
     adj = link(ms)
     out = []
     for comp in components(len(ms), adj):
@@ -687,11 +690,10 @@ def fuse(mentions: Iterable[EventRecord], published: dict[str, str | None] | Non
 
 def refuse_all(store) -> None:
     """Throw the timeline away and fuse every stored mention again."""
-    records = list(store.mentions())
     published = store.published_dates()
-    ms = _compact_all(records, published)
+    ms = _compact_all(store.mentions(), published)
     store.set_mention_keys({m.id: blocking_keys(m) for m in ms}, replace_all=True)
-    pairs = fuse_components(records, published)
+    pairs = _fuse_compact(ms, published)
     store.clear_fused()
     store.replace_fused([], [ev for _, ev in pairs], {ev.id: label for label, ev in pairs})
 
@@ -731,13 +733,14 @@ def _closure(store, seeds: set[str]) -> set[str]:
     """Every stored mention connected to `seeds` in the compatibility graph."""
     loaded: dict[str, M] = {}
     published: dict[str, str | None] = {}
+    cache = Interner()
 
     def load(ids: set[str]) -> list[M]:
         recs = store.mentions_by_id(ids)
         missing = {r.doc for r in recs} - published.keys()
         if missing:
             published.update(store.published_dates(missing))
-        out = [compact(r, published.get(r.doc)) for r in recs]
+        out = [compact(r, published.get(r.doc), cache) for r in recs]
         for m in out:
             loaded[m.id] = m
         return out

@@ -655,6 +655,9 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
                 families.append((c.start, f, actor))
             if c.ctx_role:
                 by_role.append((c.start, c.ctx_role[:2], actor))
+            ent = kb.get(actor.id)
+            for r in ent.roles_on(date) if ent else []:
+                by_role.append((c.start, (r.role, r.of), actor))
         elif c.kind in ("org", "metonym", "person_short"):
             mention = _resolve_named(kb, c, surface, date, families)
         elif c.kind == "ner_org":
@@ -743,12 +746,14 @@ def _short_forms(text, toks, mentions, families, m: Matcher) -> list[ActorMentio
 
 def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | None:
     if c.role == "counterpart":
-        actor = Actor(name=surface, country=c.of, type="person", text=surface)
-        return RoleMention(c.start, c.end, surface, actor, "pronoun", 0.5, c.role, c.of, c.to)
-    local = [a for s, (r, of), a in by_role
-             if s < c.start and r == c.role and (c.of is None or of == c.of) and not c.not_current]
-    if local:
-        return RoleMention(c.start, c.end, surface, _with_text(local[-1], surface), "role", 0.9, c.role, c.of, c.to)
+        # "son homologue (nord-coréen)" alone: only the extraction stage knows whose counterpart (counterpart())
+        return None
+    # the one person named earlier in the document with this post ("le vice-ministre de la Défense" = Krivoruchko)
+    local = {(a.id or a.name): (a, of) for s, (r, of), a in by_role
+             if s < c.start and r == c.role and (c.of is None or of == c.of) and not c.not_current}
+    if len(local) == 1:
+        a, of = next(iter(local.values()))
+        return RoleMention(c.start, c.end, surface, _with_text(a, surface), "role", 0.9, c.role, of, c.to)
     if c.of is None:
         return None   # "le vice-ministre de la Défense" with no country and no earlier holder: nothing to say
     if c.not_current:   # a former/future holder: the country is known, the person is not

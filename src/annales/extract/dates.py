@@ -89,7 +89,18 @@ def _governing(c: Candidate, times, lex) -> TimeExpr | None:
             if below.dep_ in lex.syn.get("clausal", ()) and c.frame.pos == "VERB" and below.dep_ not in ("xcomp",):
                 return None
             got = clause_times(t, times, c.off, lex)
-            return got[0] if got else None
+            if got:
+                return got[0]
+            # 'les négociations ... progressaient', reported on a date: ongoing then
+            if c.frame.pos == "NOUN" and below == c.tok and below.dep_ in lex.syn.get("subj", ()) \
+                    and _simultaneous(t, lex):
+                c2 = t
+                while c2.head != c2:
+                    c2 = c2.head
+                    if c2.lemma_.lower() in rep:
+                        got = clause_times(c2, times, c.off, lex)
+                        return got[0] if got else None
+            return None
     return None
 
 

@@ -87,7 +87,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
     syn = lex.syn
     if f.reflexive and not syntax.is_reflexive(tok, syn):
         return None
-    if f.pos == "VERB" and tok.dep_ in ("acl",) and "Part" in tok.morph.get("VerbForm") + tok.morph.get("VerbForm"):
+    if f.pos == "VERB" and tok.dep_ in ("acl",) and "Part" in tok.morph.get("VerbForm") and not any(
+            ch.dep_ in syn.get("subj", ()) + syn.get("subjpass", ()) + syn.get("aux", ()) for ch in tok.children):
         return None                          # "exercices menés par", "traité appelant à": the noun is the event
     if f.pos == "VERB" and tok.dep_ in syn.get("aux", ()):
         return None
@@ -180,13 +181,15 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             acts = [country(iso, lex, t.text)] if iso else []
         else:
             acts = res.actors(t)
+            if slot in ("pp:entre", "pp:between") and len(acts) == 1:
+                acts += _and_next(t, res)
             if t.lemma_.lower() in res.mod.get("delegation_heads", ()):
                 c.delegation |= {key(a) for a in acts}
         side = c.actor if role == "actor" else c.recipient
         for a in acts:
             if not any(key(a) == key(b) for b in c.parts):
                 side.append(a)
-    if not got_subj and "subj" in roles and not c.actor and roles.get("subj") in ("actor", "recipient") \
+    if not got_subj and "subj" in roles and roles.get("subj") in ("actor", "recipient") \
             and c.frame.pos == "VERB":
         acts = _controller(c, res, lex)
         side = c.actor if roles["subj"] == "actor" else c.recipient
@@ -198,6 +201,8 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
         for a in _controller(c, res, lex) or []:
             if not any(key(a) == key(b) for b in c.parts):
                 c.actor.append(a)
+    if "dest" in roles.values() and not c.recipient and not (c.location and c.location.get("country")):
+        _dest_by_surface(c, lex, res)
     if c.frame.pos == "NOUN" and not c.recipient and "recipient" in roles.values():
         from .modality import in_pp
         if in_pp(c.tok, res.mod.get("exchange_preps", [])):
@@ -225,6 +230,38 @@ def _poss_subject(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor]:
     return []
 
 
+def _and_next(t: Token, res: Resolver) -> list[Actor]:
+    """'entre X et Y' when the parser hangs Y elsewhere: the mention right after 'et'/'and'."""
+    i = t.right_edge.i + 1
+    doc = t.doc
+    if i < len(doc) and doc[i].lower_ in ("et", "and", "&"):
+        j = i + 1
+        while j < len(doc) and doc[j].pos_ == "DET":
+            j += 1
+        if j < len(doc):
+            m = res.mention_of(doc[j])
+            if m is not None:
+                return [m.actor]
+    return []
+
+
+def _dest_by_surface(c: Candidate, lex: Lexicon, res: Resolver) -> None:
+    """Parser-proof destination: a place or country right after 'en'/'à'/'to' in the event's phrase."""
+    preps = {p.split(":", 1)[1] for p, r in c.frame.roles.items() if r == "dest" and p.startswith("pp:")}
+    toks = list(c.tok.subtree) if c.frame.pos == "NOUN" else syntax.clause_tokens(c.tok, lex.syn)
+    for t in sorted(toks, key=lambda t: t.i):
+        if t.i == 0 or t.i <= c.tok.i:
+            continue
+        prev = t.doc[t.i - 1]
+        p = lex.syn.get("prep_norm", {}).get(prev.lower_, prev.lower_)
+        if p in preps or (prev.pos_ == "DET" and t.i > 1 and
+                          lex.syn.get("prep_norm", {}).get(t.doc[t.i - 2].lower_, t.doc[t.i - 2].lower_) in preps):
+            m = res.mention_of(t)
+            if m is not None and m.actor.type == "country" and m.start == res.off + t.idx:
+                _place(c, t, "dest", lex, res)
+                return
+
+
 def _is_subject(tok: Token, syn) -> bool:
     return tok.dep_ in syn.get("subj", ()) + syn.get("subjpass", ())
 
@@ -246,10 +283,11 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
         hops += 1
         if t.pos_ not in ("VERB", "AUX"):
             continue
-        if t.lemma_.lower() in mod.get("reporting_verbs", ()) and child.dep_ in syn.get("clausal", ()) + ["obj", "dobj"]:
-            return None
         frames = lex.verbs.get(t.lemma_.lower(), [])
         ctrl = next((f.controller for f in frames if f.controller), None)
+        if not ctrl and t.lemma_.lower() in mod.get("reporting_verbs", ()) and \
+                child.dep_ in syn.get("clausal", ()) + ["obj", "dobj"]:
+            return None
         items = syntax.slots(t, syn)
         passive = syntax.is_passive(t, syn)
         want = ["subjpass"] if passive and ctrl in ("obj", "iobj") else \

@@ -89,13 +89,36 @@ def _score(c: Candidate) -> tuple:
     return (not c.headline, c.mode == "visit", bool(c.recipient), named, prec, c.confidence, -c.sent.start)
 
 
+class Group(list):
+    """Candidates of one event, with the union of their participants."""
+
+    def view(self) -> Candidate:
+        return self[0]
+
+
+def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
+    if not all(_same_type(c, x) and c.modality == x.modality and _overlap(c.date, x.date) for x in g):
+        return False
+    parts = [p for x in g for p in x.parts]
+    pa, pb = _persons(c.parts), _persons(parts)
+    if pa and pb and not (persons_subset(pa, pb) or persons_subset(pb, pa)):
+        return False
+    ca, cb = _countries(c.parts), _countries(parts)
+    if not ca or not cb:
+        return False
+    if pa and pb:
+        return ca <= cb or cb <= ca
+    # a country-level statement joins a group only when it names no other country
+    return ca <= cb if not pa else cb <= ca
+
+
 def merge(cands: list[Candidate]) -> list[list[Candidate]]:
+    """Greedy grouping in text order; a candidate joins the compatible group mentioned last."""
     groups: list[list[Candidate]] = []
     for c in cands:
-        for g in groups:
-            if all(compatible(c, x) for x in g):
-                g.append(c)
-                break
+        fits = [g for g in groups if _group_compatible(c, g)]
+        if fits:
+            max(fits, key=lambda g: max((x.sent.start, x.tok.i) for x in g)).append(c)
         else:
             groups.append([c])
     return groups

@@ -176,11 +176,15 @@ def _predicate_cues(c: Candidate, lex: Lexicon) -> list[str]:
 def is_content(c: Candidate, lex: Lexicon) -> bool:
     """The content of a request, proposal, promise or threat ('appelant les deux pays à fournir',
     'promis de resserrer la coopération') is not an event of its own."""
+    if c.background:
+        return False
     t = c.tok
     for _ in range(3):
         if t.head == t:
             return False
         below, t = t, t.head
+        if below.dep_ in ("advmod", "advcl", "obl:mod", "npadvmod") + tuple(lex.syn.get("subj", ())):
+            return False
         if t.lemma_.lower() in lex.mod.get("reporting_verbs", ()):
             return False
         if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.mod.get("content_verbs", ()):

@@ -72,8 +72,7 @@ def slots(pred: Token, syn: dict) -> list[tuple[str, Token]]:
 
 
 def is_passive(pred: Token, syn: dict) -> bool:
-    return any(c.dep_ in syn.get("auxpass", ()) for c in pred.children) or "Voice=Pass" in str(pred.morph) \
-        and any(c.dep_ in syn.get("aux", ()) for c in pred.children)
+    return any(c.dep_ in syn.get("auxpass", ()) for c in pred.children)
 
 
 def is_reflexive(pred: Token, syn: dict) -> bool:

@@ -5,9 +5,21 @@
     tense_of(sentence, lang) -> "past" | "present" | "future" | None
 
 Rules and word lists are data (resources/<lang>/timex.json + calendar.json);
-this package holds only the language-independent machinery. The anchor is the
-publication date; without one, relative expressions stay unresolved unless the
-text states a full date near its start (a dateline). No wall clock is ever read.
+this package holds only the language-independent machinery:
+  lexicon  compiles the data into regexes, once per language
+  tense    guesses the tense of the clause around an expression
+  periods  calendar arithmetic
+  resolve  turns matches into periods (anchor, narrative reference time, year inference)
+
+Output conventions (TimeExpr): `value` carries only the precision the text
+supports ("2024-07-18", "2024-W29", "2024-07", "2024-Q3", "2024") and is None
+where the text supports only a range; then `precision` names the unit the
+range's width corresponds to (week <= 7 days, month <= 31, quarter <= 100, else
+year) and `earliest`/`latest` bound it; "unresolved" means no bounds at all.
+`kind` is "date", "duration" ("depuis trois mois": value = where it starts) or
+"set" ("tous les jeudis": no value). The anchor is the publication date;
+without one, relative expressions stay unresolved unless the text opens with a
+dateline stating a full date. No wall clock is ever read.
 """
 from __future__ import annotations
 

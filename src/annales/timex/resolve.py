@@ -158,7 +158,8 @@ class Resolver:
             if nxt:
                 if nxt[0].isdigit():
                     return False
-                if nxt[0].isalpha() and nxt[0].islower() and not self.in_class("YEAR_FOLLOW_OK", self.first_word(end)):
+                if (prm["check_follow"] != "units" and nxt[0].isalpha() and nxt[0].islower()
+                        and not self.in_class("YEAR_FOLLOW_OK", self.first_word(end))):
                     return False
                 if nxt[0] in "€$£%" or self.in_class("YEAR_FOLLOW_BAD", norm(re.sub(r"[^\w€$£%]+$", "", nxt))):
                     return False        # "de 1500 F", "2000 €": amounts

@@ -11,6 +11,7 @@ import re
 
 from .lexicon import load
 
+_COMMA = re.compile(r"[,()«»—]")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(]?[A-ZÀ-Ý])|\n+")
 
 
@@ -25,9 +26,11 @@ def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def tense_near(sentence: str, lang: str, lo: int, hi: int) -> str | None:
     """The tense of the cue nearest to sentence[lo:hi]: cues in the same clause first (a clause
-    ends at a coordinating word or ';'), then tier-1 before tier-2, then the nearest."""
+    ends at a coordinating word or ';'), then in the same stretch between commas ("qui s'était
+    rendu à Pékin en avril, a rencontré..."), then tier-1 before tier-2, then the nearest."""
     lex = load(lang)
     bounds = [m.start() for m in lex.clause_breaks.finditer(sentence)] if lex.clause_breaks else []
+    commas = [m.start() for m in _COMMA.finditer(sentence)]
     best = None
     for order, (tier, tense, rx) in enumerate(lex.tense_cues):
         for m in rx.finditer(sentence):
@@ -35,7 +38,8 @@ def tense_near(sentence: str, lang: str, lo: int, hi: int) -> str | None:
                 continue  # the expression itself ("prochain", "dernier") is not a verb cue
             a, b = (m.end(), lo) if m.end() <= lo else (hi, m.start())
             other_clause = any(a <= x < b for x in bounds)
-            key = (other_clause, tier, b - a, order)
+            other_segment = any(a <= x < b for x in commas)
+            key = (other_clause, other_segment, tier, b - a, order)
             if best is None or key < best[0]:
                 best = (key, tense)
     if best is None:

@@ -110,7 +110,7 @@ def api_export(request: Request, fmt: str, f: Filters = Depends(params.filters),
 
 @router.post("/documents", summary="Ingest one document (only when the server runs with --writable)")
 async def api_upload(request: Request,
-                     id: str | None = Query(None, description="document id (default: a hash of the bytes)"),  # noqa: A002
+                     id: str | None = Query(None, description="document id (default: from the bytes)"),  # noqa: A002
                      kind: str = Query("text", description="text or html"),
                      published: str | None = Query(None, description="publication date YYYY[-MM[-DD]]"),
                      outlet: str | None = Query(None), title: str | None = Query(None),

@@ -74,7 +74,7 @@
       for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
         const x = nodes[i].x - nodes[j].x, y = nodes[i].y - nodes[j].y;
         const d = Math.max(Math.hypot(x, y), 0.1);
-        if (d > 4 * k) continue;  // no push between far-apart groups: the centre pull keeps them close
+        if (d > 2.5 * k) continue;  // no push between far-apart groups: the centre pull keeps them close
         const f = (k * k) / (d * d);
         dx[i] += x * f; dy[i] += y * f; dx[j] -= x * f; dy[j] -= y * f;
       }
@@ -132,7 +132,7 @@
             "data-id": d.id, transform: `translate(${d.x},${d.y})` }, gNodes);
           el("circle", { r: 5 + 9 * Math.sqrt(d.events / maxN) }, g);
           const label = el("text", { x: 10, y: 4 }, g);
-          label.textContent = d.name;
+          label.textContent = d.name.length > 26 ? d.name.slice(0, 25) + "…" : d.name;
           el("title", {}, g).textContent = `${d.name}${d.country ? " (" + d.country + ")" : ""}: ${d.events} event${d.events === 1 ? "" : "s"}`;
           const go = () => { window.location.href = "/actors/" + encodeURIComponent(d.id); };
           g.addEventListener("click", go);
@@ -143,7 +143,14 @@
       .catch((err) => { status.textContent = "Could not load the network: " + err.message; });
   }
 
+  /* -- phones: the filter box starts folded unless a filter is set ------------------------ */
+  function foldFilters() {
+    const box = document.querySelector("details.filter-box");
+    if (box && window.innerWidth < 640 && !box.dataset.active) box.open = false;
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    foldFilters();
     document.querySelectorAll(".range").forEach(setupRange);
     scrollToEvidence();
     const net = document.getElementById("network");

@@ -175,6 +175,47 @@ def test_actor_page_data(client, all_events):
     assert client.get("/api/actors/nobody").status_code == 404
 
 
+class FakeKB:
+    """A knowledge base as annales.actors.kb shapes it: get(id) -> entity with roles, role_label(role)."""
+
+    class Role:
+        def __init__(self, role, of, start, end):
+            self.role, self.of, self.start, self.end, self.to, self.portfolio = role, of, start, end, None, None
+
+    class Entity:
+        roles = []
+
+    def get(self, actor_id):
+        if actor_id != "sergei-shoigu":
+            return None
+        e = self.Entity()
+        e.roles = [self.Role("security_council_secretary", "RUS", "2024-05-12", None),
+                   self.Role("defence_minister", "RUS", "2012-11-06", "2024-05-12")]
+        return e
+
+    def role_label(self, role):
+        return role.role.replace("_", " ") + " of " + role.of
+
+
+def test_actor_roles_come_from_the_knowledge_base(client, monkeypatch):
+    from annales.web import kb
+    monkeypatch.setattr(kb, "_kb", lambda: FakeKB())
+    roles = client.get("/api/actors/sergei-shoigu").json()["roles"]
+    assert [(r["role"], r["start"], r["end"]) for r in roles] == [
+        ("defence_minister", "2012-11-06", "2024-05-12"), ("security_council_secretary", "2024-05-12", None)]
+    html = client.get("/actors/sergei-shoigu").text
+    assert "defence minister of RUS" in html and "in office" in html
+    assert client.get("/api/actors/kim-jong-un").json()["roles"] == []  # unknown to this base
+
+
+def test_actor_page_without_a_knowledge_base(client, monkeypatch):
+    from annales.web import kb
+    monkeypatch.setattr(kb, "_kb", lambda: None)
+    assert client.get("/api/actors/sergei-shoigu").json()["roles"] == []
+    r = client.get("/actors/sergei-shoigu")
+    assert r.status_code == 200 and "No role history" in r.text
+
+
 def test_unlinked_actor_id_with_spaces(client):
     r = client.get("/api/actors/" + quote("unlinked:KOR:national intelligence service", safe=""))
     assert r.status_code == 200

@@ -296,3 +296,42 @@ def test_supplied_datetime_and_bad_value():
     assert (doc.published.value, doc.published.precision, doc.published.source) == ("2024-03-05", "day", "metadata")
     doc = clean(_raw(body, published="sometime soon"))
     assert doc.published.value is None and any("unreadable" in w for w in doc.warnings)
+
+
+def test_dateline_borrows_the_year_of_the_header_date():
+    text = ("Talks in Pyongyang\nJune 5, 2025\n\n"
+            "SEOUL, June 5 (Example Wire) - North Korea's leader received a Russian security official on Wednesday.\n")
+    doc = clean(_raw(text, reference_date="2026-11-23"))
+    assert (doc.published.value, doc.published.source) == ("2025-06-05", "text")
+    assert doc.outlet == "Example Wire" and doc.title == "Talks in Pyongyang"
+
+
+def test_consent_banner_copyright_outlet_and_agency_dateline():
+    text = ("En poursuivant, vous acceptez le dépôt de cookies et de traceurs par nos partenaires publicitaires.\n"
+            "PARIS (AFP) - Le ministre des Armées a annoncé jeudi la livraison de nouveaux blindés à l'Ukraine.\n"
+            "© Agence France Presse\n")
+    doc = clean(_raw(text))
+    assert doc.text.startswith("PARIS (AFP)") and "cookies" not in doc.text
+    assert doc.outlet == "AFP"
+    assert clean(_raw(text.replace("PARIS (AFP) - ", ""))).outlet == "Agence France Presse"
+
+
+def test_html_page_whose_title_is_the_site_name_gets_no_title():
+    html = ("<html><head><title>Home</title></head><body><article>"
+            "<p>The defence ministers of both countries met in Ankara on Tuesday to discuss drone production.</p>"
+            "</article></body></html>")
+    doc = clean(RawDoc(id="p.html", data=html.encode(), kind="html"))
+    assert doc.title is None and doc.text.startswith("The defence ministers")
+
+
+def test_feed_entry_cleans_to_text(tmp_path):
+    feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Wire</title>"
+            "<item><title>Ministers meet in Ankara</title><link>https://wire.example/a</link>"
+            "<description>&lt;p&gt;The defence ministers of both countries met in Ankara on Tuesday."
+            "&lt;/p&gt;</description></item></channel></rss>")
+    path = tmp_path / "wire.rss"
+    path.write_text(feed, encoding="utf-8")
+    (raw,) = sources.read_paths([str(path)])
+    doc = clean(raw)
+    assert doc.title == "Ministers meet in Ankara" and doc.outlet == "Wire"
+    assert "met in Ankara on Tuesday." in doc.text and "<p>" not in doc.text

@@ -279,3 +279,19 @@ def test_blocking_keeps_unrelated_mentions_apart():
     same_day_pairs = {(m.actor[0].country, m.date.value) for m in mentions}
     assert len(events) == len(same_day_pairs)
     assert calls < 400 * 399 / 2 / 20
+
+
+def test_the_benchmark_runs_on_a_small_corpus(tmp_path):
+    import subprocess
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "fuse.py"
+    out = tmp_path / "bench.json"
+    res = subprocess.run([sys.executable, str(bench), "--n", "300", "--json", str(out)], capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    figures = json.loads(out.read_text())
+    assert figures["mentions"] == 300
+    assert 0 < figures["fused_events"] < 300          # reports of one event were fused
+    assert figures["pairwise_precision"] > 0.9 and figures["pairwise_recall"] > 0.5
+    assert figures["peak_rss_mb"] > 0 and "fused them into" in res.stdout

@@ -226,7 +226,7 @@ def is_sentence(text: str) -> bool:
 
 _INNER_PUNCT = re.compile(r"\w[,.;:]\s")
 _LETTER = re.compile(r"[^\W\d_]")
-_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω]")
 
 
 def _lower_share(text: str) -> float:
@@ -760,10 +760,13 @@ def text_outlet(lines: list[Line], lay: Layout, title_suffix: str | None) -> str
         if m and len(low.split()) <= 6 and _name_like(name):
             return name
     for ln in lines:
-        m = re.match(r"^(?:copyright\s*)?(?:\(c\)|©)\s*(?:\d{4}\s*)?(?P<o>[^.,|]{2,60})", ln.text.strip(), re.I)
+        m = _COPYRIGHT.match(ln.text.strip())
         if m and _name_like(m.group("o")):
             return m.group("o").strip()
     return None
+
+
+_COPYRIGHT = re.compile(r"^(?:(?:copyright\b|\(c\)|©)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<o>[^.,|]{2,60})", re.I)
 
 
 def _name_like(s: str) -> bool:
@@ -848,7 +851,7 @@ def clean(raw: RawDoc) -> Document:
     else:
         lines, hmeta = text_lines(text_raw), {}
     outlet_hint = raw.outlet or hmeta.get("sitename")
-    known_title = raw.title or hmeta.get("title")
+    known_title = raw.title or _page_title(hmeta.get("title"), outlet_hint)
     lay = layout(lines, known_title, outlet_hint)
     paragraphs = _paragraphs(lines, lay, text_raw, known_title, outlet_hint)
     if not paragraphs:
@@ -868,6 +871,14 @@ def clean(raw: RawDoc) -> Document:
         outlet=raw.outlet or hmeta.get("sitename") or text_outlet(lines, lay, suffix),
         url=raw.url, dropped=[ln.text for i, ln in enumerate(lines) if not lay.keep[i]],
         content_hash=hashlib.sha256(raw.data).hexdigest(), offsets=offsets, warnings=warnings)
+
+
+def _page_title(title: str | None, outlet: str | None) -> str | None:
+    """The HTML title when it reads as a headline (not 'Home', not the site name alone)."""
+    if not title:
+        return None
+    head = split_site_suffix(title.strip(), outlet)[0]
+    return title if _title_shaped(head, hard_reason(head)) else None
 
 
 def _paragraphs(lines, lay: Layout, raw: str, known_title, outlet) -> list[tuple[str, int]]:

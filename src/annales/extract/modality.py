@@ -183,7 +183,7 @@ def is_content(c: Candidate, lex: Lexicon) -> bool:
         if t.head == t:
             return False
         below, t = t, t.head
-        if below.dep_ in ("advmod", "advcl", "obl:mod", "npadvmod") + tuple(lex.syn.get("subj", ())):
+        if below.dep_ in ("advcl",) + tuple(lex.syn.get("subj", ())):
             return False
         if t.lemma_.lower() in lex.mod.get("reporting_verbs", ()):
             return False

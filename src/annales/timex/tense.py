@@ -2,14 +2,15 @@
 
 Cues (resources/<lang>/timex.json "tense_cues") are regexes with a tense and a
 tier: tier-1 cues (auxiliary + participle, future forms, "va + infinitive",
-"will") are trusted first; tier-2 cues (bare endings) only when no tier-1 cue
-is in the sentence. The cue nearest to the expression decides.
+"will") are trusted over tier-2 cues (bare endings). Cues in the expression's
+own clause and comma-delimited stretch come first; among those, the nearest.
+A cue of tense "none" (an infinitive governing the expression) means: no tense.
 """
 from __future__ import annotations
 
 import re
 
-from .lexicon import load
+from .lexicon import languages, load
 
 _COMMA = re.compile(r"[,()«»—]")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(]?[A-ZÀ-Ý])|\n+")
@@ -50,6 +51,10 @@ def tense_near(sentence: str, lang: str, lo: int, hi: int) -> str | None:
 
 
 def tense_of(sentence: str, lang: str) -> str | None:
-    """"past" | "present" | "future" for a sentence, or None when no cue is found."""
+    """"past" | "present" | "future" for a sentence, or None when no cue is found (or the
+    language has no data)."""
+    lang = (lang or "").split("-")[0].lower()
+    if lang not in languages():
+        return None
     # nearest to the start: the first (usually main) verb of the best tier
     return tense_near(sentence, lang, 0, 0)

@@ -199,10 +199,17 @@ def test_undated_report_joins_a_single_exact_candidate():
     assert sorted(len(e.mentions) for e in fuse.fuse([troops, undated, other], pub)) == [1, 1, 1]
     # no publication date: no window in which to look
     assert len(fuse.fuse([troops, undated], {})) == 2
-    # the participants must match exactly (a person is not enough for a country here)
-    loose = mention("b1", "b", "AID", [KIM], [RUS], None, modality="alleged",
-                    quantity={"value": 11000, "unit": "soldiers", "qualifier": None})
-    assert len(fuse.fuse([troops, loose], pub)) == 2
+    # the participants must match exactly; the event's country may stand for the report's leader…
+    by_kim = mention("b1", "b", "AID", [KIM], [RUS], None, modality="alleged",
+                     quantity={"value": 11000, "unit": "soldiers", "qualifier": None})
+    assert len(fuse.fuse([troops, by_kim], pub)) == 1
+    # …but a report vaguer than the event (a country for its leader) or naming someone else does not join
+    kim_troops = mention("a1", "a", "AID", [KIM], [RUS], troops.date, modality="alleged",
+                         quantity={"value": 10000, "unit": "soldiers", "qualifier": "about"})
+    assert len(fuse.fuse([kim_troops, undated], pub)) == 2
+    with_china = mention("b1", "b", "AID", [PRK, country("CHN", "China")], [RUS], None, modality="alleged",
+                         quantity={"value": 11000, "unit": "soldiers", "qualifier": None})
+    assert len(fuse.fuse([troops, with_china], pub)) == 2
     # another unit is another thing supplied
     shells = mention("b1", "b", "AID", [PRK], [RUS], None, modality="alleged",
                      quantity={"value": 1000000, "unit": "shells", "qualifier": None})
@@ -295,3 +302,16 @@ def test_the_benchmark_runs_on_a_small_corpus(tmp_path):
     assert 0 < figures["fused_events"] < 300          # reports of one event were fused
     assert figures["pairwise_precision"] > 0.9 and figures["pairwise_recall"] > 0.5
     assert figures["peak_rss_mb"] > 0 and "fused them into" in res.stdout
+
+
+def test_a_named_person_beats_a_country_level_match():
+    """'Shoigu visited in July' fits both the day-dated Shoigu visit and a same-week country-level
+    delegation; the shared person decides."""
+    shoigu_day = mention("b1", "b", "CONSULT", [SHOIGU], [person("Kang Sun-nam", "PRK")], when("2023-07-26"), "visit",
+                         location=PYONGYANG)
+    delegation = mention("b2", "b", "CONSULT", [RUS, country("CHN", "China")], [PRK],
+                         when("2023-07-24", "2023-07-30", None, "week"), "visit")
+    july = mention("a1", "a", "CONSULT", [SHOIGU], [PRK], when("2023-07-01", "2023-07-31", "2023-07", "month"), "visit")
+    events = fuse.fuse([shoigu_day, delegation, july])
+    assert containing(events, "a1").mentions == ["a1", "b1"]
+    assert containing(events, "b2").mentions == ["b2"]

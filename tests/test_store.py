@@ -143,7 +143,22 @@ def test_a_version_1_database_is_migrated_and_refused(tmp_path):
     save(store, "b", "2024-06-20", [b])
     fuse.update(store, {"b"})
     assert [e["mentions"] for e in timeline(store)] == [["a1", "b1"]]
-    assert not store.needs_refuse()
+    assert not store.needs_refuse() and store.get_meta("fusion_keys") == fuse.KEYS_VERSION
+
+
+def test_keys_of_another_version_are_rebuilt(tmp_path, monkeypatch):
+    store = Store(tmp_path / "v.db")
+    a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "a", "2024-06-20", [a])
+    fuse.update(store, {"a"})
+    store.db.execute("UPDATE mention_keys SET key = 'stale|' || key")
+    store.db.commit()
+    b = mention("b1", "b", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "b", "2024-06-20", [b])
+    monkeypatch.setattr(fuse, "KEYS_VERSION", "next")       # the rules changed since a1 was keyed
+    fuse.update(store, {"b"})
+    assert [e["mentions"] for e in timeline(store)] == [["a1", "b1"]]
+    assert not any(k.startswith("stale|") for (k,) in store.db.execute("SELECT key FROM mention_keys"))
 
 
 def test_replace_fused_is_one_transaction_and_cascades(tmp_path):

@@ -162,6 +162,20 @@ def test_zoom_into_a_period(desk, base_url):
     desk.shot("timeline-2024-1280")
 
 
+def test_range_control_narrows_the_timeline(desk, base_url):
+    page = desk.page
+    page.goto(base_url + "/timeline?group=month")
+    periods = page.locator(".range").get_attribute("data-periods").split()
+    start = periods.index("2024-01")
+    with page.expect_navigation():
+        page.locator(".range-from").fill(str(start))
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+    assert query["from"] == ["2024-01"] and query["to"] == [periods[-1]]
+    days = page.locator("li.event .when").all_inner_texts()
+    assert days and all(d >= "2024-01" for d in days)
+    assert page.locator("svg.bars a.bar.on").count() == len(periods) - start
+
+
 def test_network_node_opens_actor(desk, base_url):
     page = desk.page
     page.goto(base_url + "/network")

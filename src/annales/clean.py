@@ -13,6 +13,18 @@ article header are the same line); otherwise it stays as the first paragraph
 of ``text``, since headlines often state the event. A site-name suffix
 (" - Jade", " | Site") is cut from the title and from that paragraph.
 
+Boilerplate classifier (one line = one paragraph): a line is furniture when a
+context-free rule fires (cookie/consent or copyright notice, line pattern,
+link or e-mail, "(Agency)" credit, view/comment counter, a line holding only a
+date, byline, photo caption or credit, menu phrase making up half the line,
+call to action, line speaking to the reader about the site, hashtags, menu
+separators, all capitals) or when it does not have the shape of prose (short,
+no sentence end). Context then adds: the trailing block opened by an end
+marker ('Related Posts', 'Comments', '(FIN)') once the article has been seen,
+repeated short lines, and the headline found among the lines above the body.
+Phrases, patterns and words are data in ``resources/<lang>/boilerplate.json``
+(all languages apply to every page); date labels in ``published.json``.
+
 Every kept paragraph is copied unchanged from the decoded raw text, so each
 one is a run in ``Document.offsets`` (clean_start, raw_start, length).
 """

@@ -386,14 +386,18 @@ def _node_key(a: dict) -> str:
     return f"unlinked:{a.get('country') or ''}:{(a.get('name') or '').strip().lower()}"
 
 
+def network_events(events: list[dict]) -> list[dict]:
+    """The events that link actors: co-operative types, reported as having happened."""
+    return [ev for ev in events if ev.get("event") in NETWORK_TYPES
+            and (ev.get("modality") or "asserted") in ("asserted", "alleged")]
+
+
 def network(events: list[dict]):
     """networkx Graph: actors as nodes (name, country, type), co-participation as weighted edges."""
     import networkx as nx
 
     g = nx.Graph()
-    for ev in events:
-        if ev.get("event") not in NETWORK_TYPES or (ev.get("modality") or "asserted") not in ("asserted", "alleged"):
-            continue
+    for ev in network_events(events):
         people = {}
         for a in (ev.get("actor") or []) + (ev.get("recipient") or []):
             key = _node_key(a)
@@ -433,7 +437,7 @@ def _mentions(store, events: list[dict], filtered: bool) -> list[dict]:
 
 def export(store, fmt: str, out_path: str, what: str = "events", filters: dict | None = None) -> int:
     """Write the (filtered) timeline or its mentions as `fmt` to `out_path`; the number of records written
-    (for graphml/gexf: the number of edges)."""
+    (for graphml/gexf: the number of events drawn into the network)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     if what not in ("events", "mentions"):
@@ -472,7 +476,7 @@ def export(store, fmt: str, out_path: str, what: str = "events", filters: dict |
         nx.write_graphml(g, out_path)
     else:
         nx.write_gexf(g, out_path)
-    return g.number_of_edges()
+    return len(network_events(events))
 
 
 def _write_rows(records: list[dict], fmt: str, out_path: str, columns: list[str], row) -> int:

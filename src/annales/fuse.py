@@ -44,6 +44,10 @@ UNDATED_WINDOW_DAYS = 366
 # A "date" wider than this says nothing about which event is meant.
 MAX_SPAN_DAYS = 3700
 
+# Stored blocking keys are only valid for the rules that made them: a database
+# whose keys carry another version is re-fused in full on its next update.
+KEYS_VERSION = "3"
+
 # Which modalities may describe the same real-world event. Denials and
 # negations are fused with assertions (and reported as a conflict) only when
 # both sides are dated; planned, possible and hypothetical events stay apart
@@ -283,7 +287,8 @@ def blocking_keys(m: M) -> list[str]:
     single participant is compared, in the `S` block of its country, with every
     mention of that country. An undated mention can only join a dated one with
     exactly its participants, so it is keyed by its whole participant set over
-    the months of its window (`=`), and dated mentions carry that key too.
+    the months of its window (`=`: the set of participant countries, which
+    such a pair shares), and dated mentions carry that key too.
     Within one type and group the `=` keys sort before `P` before `S`, which
     `link` relies on.
     """
@@ -295,10 +300,10 @@ def blocking_keys(m: M) -> list[str]:
         lo, hi = lo - VISIT_GAP_DAYS, hi + VISIT_GAP_DAYS
     months = _months(lo, hi)
     head = f"{m.group}|{m.type}|"
-    exact = "+".join(m.ukeys)
+    cs = _participant_countries(m)
+    exact = "+".join(sorted(set(cs)))
     keys = [f"{head}={exact}|{mo}" for mo in months]
     if m.dated:
-        cs = _participant_countries(m)
         pairs = {f"P|{cs[i]}|{cs[j]}" for i in range(len(cs)) for j in range(i + 1, len(cs))}
         pairs |= {f"S|{c}" for c in cs}
         keys += [f"{head}{pk}|{mo}" for pk in pairs for mo in months]
@@ -347,10 +352,19 @@ def _participants_ok(a: M, b: M) -> bool:
     return _matched(small, large) >= min(2, len(small))
 
 
-def _exact_participants(a: M, b: M) -> bool:
-    if a.directed and b.directed and a.rec and b.rec:
-        return a.sides() == b.sides()
-    return a.ukeys == b.ukeys
+def _covers(us: tuple, ds: tuple) -> bool:
+    """Are `us` exactly the participants `ds`, where a country in `ds` may stand for one of its people in `us`?"""
+    def same(e, f):            # e from us, f from ds
+        return e[0] == f[0] or (f[2] and f[1] is not None and f[1] == e[1])
+    return all(any(same(e, f) for e in us) for f in ds) and all(any(same(e, f) for f in ds) for e in us)
+
+
+def _exact_participants(u: M, d: M) -> bool:
+    """An undated report `u` names exactly the participants of the dated one `d` (or the people behind its
+    countries): the only way to tell which event it means."""
+    if u.directed and d.directed and u.rec and d.rec:
+        return _covers(u.act, d.act) and _covers(u.rec, d.rec)
+    return _covers(u.act + u.rec, d.act + d.rec)
 
 
 def compatible(a: M, b: M) -> bool:
@@ -376,7 +390,7 @@ def compatible(a: M, b: M) -> bool:
         if (a.modality in CONTESTED) != (b.modality in CONTESTED):
             return False
         # an undated report joins a dated event only on exactly the same participants
-        if a.unit != b.unit or not _exact_participants(a, b):
+        if a.unit != b.unit or not _exact_participants(u, d):
             return False
     else:
         return False
@@ -454,6 +468,31 @@ def components(n: int, adj: list[list[int]]) -> list[list[int]]:
     return out
 
 
+def _named(m: M) -> set[str]:
+    """Keys of the people and organisations (not countries) a mention names."""
+    return {e[0] for e in m.act + m.rec if not e[2]}
+
+
+def _best_fit(i: int, fits: list[int], clusters: list[list[int]], ms: list[M]) -> int | None:
+    """The one cluster a mention fits best, or None when it cannot tell them apart.
+
+    A cluster sharing more named people or organisations with the mention wins
+    over one that matches only through a country ("Shoigu visited" fits
+    "Shoigu met Kang" better than "a Russian delegation arrived"); a tie means
+    two distinct events it could be.
+    """
+    if len(fits) == 1:
+        return fits[0]
+    named = _named(ms[i])
+    if not named:
+        return None
+    strength = sorted(((len(named & set().union(*(_named(ms[x]) for x in clusters[c]))), c) for c in fits),
+                      reverse=True)
+    if strength[0][0] > strength[1][0]:
+        return strength[0][1]
+    return None
+
+
 def cluster(comp: list[int], ms: list[M], adj: list[list[int]]) -> list[list[int]]:
     """Complete-linkage clusters of one component, most specific mention first."""
     if len(comp) == 1:
@@ -462,11 +501,12 @@ def cluster(comp: list[int], ms: list[M], adj: list[list[int]]) -> list[list[int
     where: dict[int, int] = {}
     for i in sorted(comp, key=lambda i: ms[i].order):
         near = set(adj[i])
-        fits = [c for c in {where[j] for j in near if j in where}
-                if all(x in near for x in clusters[c])]
-        if len(fits) == 1:
-            clusters[fits[0]].append(i)
-            where[i] = fits[0]
+        fits = sorted(c for c in {where[j] for j in near if j in where}
+                      if all(x in near for x in clusters[c]))
+        best = _best_fit(i, fits, clusters, ms) if fits else None
+        if best is not None:
+            clusters[best].append(i)
+            where[i] = best
         else:  # nothing, or several distinct events it could be: stand alone
             where[i] = len(clusters)
             clusters.append([i])
@@ -696,6 +736,7 @@ def refuse_all(store) -> None:
     pairs = _fuse_compact(ms, published)
     store.clear_fused()
     store.replace_fused([], [ev for _, ev in pairs], {ev.id: label for label, ev in pairs})
+    store.set_meta("fusion_keys", KEYS_VERSION)
 
 
 def update(store, doc_ids: set[str]) -> None:
@@ -713,7 +754,7 @@ def update(store, doc_ids: set[str]) -> None:
     published = store.published_dates(doc_ids)
     new_ms = _compact_all(new, published)
     store.set_mention_keys({m.id: blocking_keys(m) for m in new_ms})
-    if store.needs_refuse():
+    if store.get_meta("fusion_keys") != KEYS_VERSION or store.needs_refuse():
         refuse_all(store)
         return
     # Events that used the documents' old mentions, and every event of their components.

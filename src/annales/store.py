@@ -92,6 +92,8 @@ MIGRATIONS: dict[int, list[str]] = {
             mention TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE)""",
         "CREATE INDEX mention_keys_key ON mention_keys(key)",
         "CREATE INDEX mention_keys_mention ON mention_keys(mention)",
+        # settings the stored data depend on, e.g. the version of the blocking keys
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     ],
 }
 
@@ -344,6 +346,14 @@ class Store:
             return True
         return self.db.execute("SELECT 1 FROM mentions m WHERE NOT EXISTS "
                                "(SELECT 1 FROM mention_keys k WHERE k.mention = m.id) LIMIT 1").fetchone() is not None
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # -- blocking keys (written by fuse) -------------------------------------
     def set_mention_keys(self, keys: dict[str, list[str]], replace_all: bool = False) -> None:

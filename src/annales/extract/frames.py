@@ -312,7 +312,7 @@ def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
     tok, mod = c.tok, lex.mod
     if any(ch.lower_ in mod.get("demonstratives", ()) for ch in tok.children):
         return False
-    if tok.dep_ in ("obl:mod", "advmod", "npadvmod") or tok.dep_ in lex.syn.get("subj", ()) + lex.syn.get("subjpass", ()):
+    if tok.dep_ in ("advmod", "npadvmod") or tok.dep_ in lex.syn.get("subj", ()) + lex.syn.get("subjpass", ()):
         return False
     from .modality import in_pp
     if in_pp(tok, mod.get("temporal_preps", []) + mod.get("presupposing_preps", [])):

@@ -99,6 +99,8 @@ class Group(list):
 def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
     if not all(_same_type(c, x) and c.modality == x.modality and _overlap(c.date, x.date) for x in g):
         return False
+    if any(_opposite(c, x) for x in g):
+        return False
     parts = [p for x in g for p in x.parts]
     pa, pb = _persons(c.parts), _persons(parts)
     if pa and pb and not (persons_subset(pa, pb) or persons_subset(pb, pa)):
@@ -110,6 +112,15 @@ def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
         return ca <= cb or cb <= ca
     # a country-level statement joins a group only when it names no other country
     return ca <= cb if not pa else cb <= ca
+
+
+def _opposite(a: Candidate, b: Candidate) -> bool:
+    """A visits B vs B visits A (or hosts differ): not the same event."""
+    if not (a.recipient and b.recipient):
+        return False
+    ra, rb = _countries(a.recipient), _countries(b.recipient)
+    aa, ab = _countries(a.actor), _countries(b.actor)
+    return bool((aa & rb) or (ab & ra)) or (bool(ra and rb) and not (ra & rb))
 
 
 def merge(cands: list[Candidate]) -> list[list[Candidate]]:

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..model import EVENT_TYPES, MODALITIES
 from ..store import Store, actor_key
-from . import kb, params, queries
+from . import params, queries
 from .queries import Filters
 
 HERE = Path(__file__).parent
@@ -122,8 +122,7 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(urlid=urlid, safe_url=safe_url, period_label=period_label, date_label=date_label,
-                       actor_key=actor_key, actor_names=actor_names, role_label=kb.role_label)
-    env.filters.update(bar_label=bar_label)
+                       actor_key=actor_key, actor_names=actor_names, bar_label=bar_label)
     env.globals.update(qs=qs, version=__version__, event_types=EVENT_TYPES, modalities=MODALITIES,
                        export_formats=list(EXPORT_FORMATS), event_period=event_period, in_range=in_range)
     return env

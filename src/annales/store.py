@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from .model import Document, EventRecord, FusedEvent, event_from_dict
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # One list per version: a database at version N gets the statements of N+1… applied in order.
 MIGRATIONS: dict[int, list[str]] = {
@@ -92,7 +92,9 @@ MIGRATIONS: dict[int, list[str]] = {
             mention TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE)""",
         "CREATE INDEX mention_keys_key ON mention_keys(key)",
         "CREATE INDEX mention_keys_mention ON mention_keys(mention)",
-        # settings the stored data depend on, e.g. the version of the blocking keys
+    ],
+    # Settings the stored data depend on, e.g. the version of the fusion's blocking keys.
+    3: [
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     ],
 }

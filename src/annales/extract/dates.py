@@ -40,9 +40,30 @@ def clause_times(pred: Token, times: list[TimeExpr], off: int, lex: Lexicon) -> 
     return _tok_times([t for t in toks if t.i not in drop], times, off)
 
 
+def _orphans(c: Candidate, times: list[TimeExpr]) -> list[TimeExpr]:
+    """Times the parser left in a fragment of their own ('..., à Pyongyang le mois dernier.' parsed
+    as a separate root): they go to the event just before them."""
+    doc = c.tok.doc
+    out = []
+    for tx in times:
+        if tx.kind != "date" or tx.precision == "unresolved" or not (c.off <= tx.start < c.off + len(doc.text)):
+            continue
+        span = doc.char_span(tx.start - c.off, tx.end - c.off, alignment_mode="expand")
+        if span is None or span.root.dep_ != "ROOT" or span.root.pos_ in ("VERB", "AUX"):
+            continue
+        if span.start > c.tok.i:
+            out.append(tx)
+    return out
+
+
 def assign(cands: list[Candidate], times: list[TimeExpr], lex: Lexicon) -> None:
     for c in cands:
         own = _own(c, times, lex)
+        if not own:
+            orph = _orphans(c, times)
+            later = [x for x in cands if x.off == c.off and x.tok.i > c.tok.i]
+            if orph and not any(x.off + x.tok.idx < orph[0].start for x in later):
+                own = orph[:1]
         if c.modality in FUTURE:
             c.date = own[0] if own else None
             c.reported = _statement_time(c, times, lex)

@@ -301,6 +301,12 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
         if any(s in ("subj",) for s, _ in items):
             return None
         if t.dep_ in ("acl", "acl:relcl", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
+            # 'X est le premier officiel à s'être rendu': the copula's subject
+            h = t.head
+            if any(ch.dep_ == "cop" for ch in h.children):
+                for s2, a in syntax.slots(h, syn):
+                    if s2 in ("subj", "subjpass"):
+                        return res.actors(a) or None
             return None
     return None
 

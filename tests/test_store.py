@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import sqlite3
 from collections import defaultdict
-from pathlib import Path
 
 from annales import fuse
-from annales.model import Document, EventRecord, Published, event_from_dict
+from annales.model import Document, EventRecord, Published
 from annales.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 from test_fuse import KIM, PRK, PUTIN, mention, seed_mentions, seed_published, when

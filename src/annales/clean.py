@@ -43,7 +43,7 @@ from . import resources
 from .langid import identify, stopword_votes
 from .model import Document, Published, RawDoc
 
-MAX_BYTES = 20 * 1024 * 1024     # larger inputs are truncated (with a warning), never refused
+MAX_BYTES = 5 * 1024 * 1024      # an article is far smaller; larger inputs are truncated (with a warning)
 SAMPLE = 100_000                 # characters inspected for binary content
 BODY_WORDS = 8                   # a content paragraph at least this long opens the article body
 TITLE_WINDOW = 20                # the headline is among the first lines

@@ -2,20 +2,22 @@
 
 How (EVENTS.md "Fused events"):
 
-1. Blocking. Every mention gets keys (modality group × event type × participant
-   country × month of its date range). Only mentions sharing a key are ever
-   compared, and the comparison is a sweep over date order inside each block,
-   so the work grows with the size of the blocks, not with the square of the
-   corpus.
+1. Blocking. Every mention gets keys: modality group × event type × (a pair
+   of participant countries | one participant country | the whole set of
+   participant countries) × month of its date range (see `blocking_keys`).
+   Only mentions sharing a key are compared, by a sweep in date order inside
+   each block, so the work grows with the size of the blocks, not with the
+   square of the corpus.
 2. The graph. Two mentions are linked when they are `compatible` (same type,
-   compatible modes, overlapping participants, intersecting dates, compatible
-   places, …). The rule is pairwise and symmetric, and every compatible pair
-   shares a key, so the connected components of this graph do not depend on
-   the order of the input.
+   compatible modes and modalities, overlapping participants, intersecting
+   dates, compatible places, same kind of quantity). The rule is pairwise and
+   symmetric, and every compatible pair shares a key, so the connected
+   components of this graph do not depend on the order of the input.
 3. Clustering inside each component, most specific mention first: a mention
-   joins the one cluster all of whose members it is compatible with (complete
-   linkage: no chaining through a vague mention); when it fits several clusters
-   it stays alone rather than guessing (precision first).
+   joins a cluster only if it is compatible with all its members (complete
+   linkage: no chaining through a vague mention); when it fits several, the
+   one sharing more named people wins, and a tie leaves it alone rather than
+   guessing (precision first).
 
 Because a cluster depends only on its component, `update` re-fuses just the
 components that new or replaced documents touch and gets exactly what
@@ -27,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 from functools import lru_cache
 from typing import Iterable

@@ -40,6 +40,7 @@ class Candidate:
     background: bool = False                   # an event noun in a temporal PP ("lors de la visite")
     delegation: set = field(default_factory=set)   # keys of actors that came from "une délégation"
     headline: bool = False
+    kind: str | None = None                    # class of the `need` argument (arms, troops...)
     confidence: float = 0.6
 
     @property
@@ -102,6 +103,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
     c = Candidate(frame=f, tok=tok, sent=sent, off=off, event=f.event, mode=f.mode, context=list(f.context),
                   cameo=f.cameo, obj=obj, headline=sent.headline)
     c.confidence = 0.7 if f.pos == "VERB" else 0.6
+    if obj is not None:
+        c.kind = next((cl for cl in f.need if obj.lemma_.lower() in lex.cls(cl) or obj.lower_ in lex.cls(cl)), None)
     _fill(c, lex, res)
     if not _valid(c, lex, res):
         return None
@@ -278,6 +281,11 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
     syn, mod = lex.syn, lex.mod
     t = c.tok
     hops = 0
+    if t.dep_ in ("acl", "acl:relcl", "relcl", "xcomp") and any(ch.dep_ == "cop" for ch in t.head.children):
+        # 'X est le premier officiel à s'être rendu': the copula's subject
+        for s2, a in syntax.slots(t.head, syn):
+            if s2 in ("subj", "subjpass"):
+                return res.actors(a) or None
     while t.head != t and hops < 6:
         child, t = t, t.head
         hops += 1
@@ -367,6 +375,8 @@ def _valid(c: Candidate, lex: Lexicon, res: Resolver) -> bool:
         if f.flag("need_person_obj") and not any(a.type == "person" for t in objs for a in res.actors(t)):
             return False
     if f.flag("need_dest") and not c.recipient and not (c.location and c.location.get("country")):
+        return False
+    if f.event == "CONSULT" and f.mode == "visit" and not c.actor and f.roles.get("subj") == "actor":
         return False
     if f.flag("need_actor_subj") and not c.actor:
         return False

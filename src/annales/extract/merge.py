@@ -65,6 +65,10 @@ def _same_type(a: Candidate, b: Candidate) -> bool:
     if a.event == "CONSULT":
         ma, mb = a.mode, b.mode
         return ma == mb or {ma, mb} == {None, "visit"}
+    if a.kind and b.kind and a.kind != b.kind:
+        return False                 # sending troops and sending shells are two events
+    if a.quantity and b.quantity and a.quantity != b.quantity:
+        return False
     return (a.cameo or "")[:3] == (b.cameo or "")[:3] and a.mode == b.mode
 
 

@@ -143,6 +143,7 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=200_000, help="number of mentions (default 200000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
+    ap.add_argument("-q", "--quiet", action="store_true", help="print nothing (with --json)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     mentions, published = generate(args.n, args.seed)
@@ -160,9 +161,10 @@ def main(argv=None) -> int:
                "peak_rss_mb": round(peak_mb, 1), "rss_before_fusion_mb": round(rss_before, 1), "pairwise_precision": round(precision, 4),
                "pairwise_recall": round(recall, 4), "multi_source_events": sum(1 for e in events if len(e.sources) > 1),
                "conflicts": sum(1 for e in events if e.conflicts)}
-    print(f"generated {args.n} mentions in {generated:.1f} s; fused them into {len(events)} events in "
-          f"{seconds:.1f} s ({cpu:.1f} s CPU); peak RSS {peak_mb:.0f} MB ({rss_before:.0f} MB before fusion); "
-          f"pairwise precision {precision:.3f}, recall {recall:.3f}")
+    if not args.quiet:
+        print(f"generated {args.n} mentions in {generated:.1f} s; fused them into {len(events)} events in "
+              f"{seconds:.1f} s ({cpu:.1f} s CPU); peak RSS {peak_mb:.0f} MB ({rss_before:.0f} MB before fusion); "
+              f"pairwise precision {precision:.3f}, recall {recall:.3f}")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return 0

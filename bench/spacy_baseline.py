@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--workers", type=int, default=1, help="nlp.pipe n_process")
     ap.add_argument("--batch-size", type=int, default=None,
-                    help="nlp.pipe batch_size (default: the model's own, 1000 for the spaCy models)")
+                    help="nlp.pipe batch_size (default: the model's own)")
     ap.add_argument("--out", type=Path, help="write load and parse seconds here")
     args = ap.parse_args(argv)
 

@@ -6,8 +6,6 @@ import json
 import random
 from pathlib import Path
 
-import pytest
-
 from annales import fuse
 from annales.model import Actor, EventRecord, TimeExpr, event_from_dict
 
@@ -256,10 +254,15 @@ def test_ids_are_stable_and_do_not_depend_on_other_events():
     assert len({e.id for e in both}) == 2
 
 
-def test_a_mention_without_id_is_refused_with_its_document():
+def test_a_bad_mention_is_skipped_with_its_document_named(capsys):
     bad = mention("", "doc-x", "CONSULT", [PUTIN], [KIM], when("2024-06-19"))
-    with pytest.raises(ValueError, match="doc-x"):
-        fuse.fuse([bad])
+    broken = mention("y1", "doc-y", "CONSULT", [PUTIN], [KIM], when("2024-06-19"))
+    broken.actor = [None]
+    good = mention("z1", "doc-z", "CONSULT", [PUTIN], [KIM], when("2024-06-19"))
+    [ev] = fuse.fuse([bad, broken, good])
+    assert ev.mentions == ["z1"]
+    err = capsys.readouterr().err
+    assert "doc-x" in err and "no id" in err and "doc-y" in err
 
 
 def test_blocking_keeps_unrelated_mentions_apart():
@@ -315,3 +318,65 @@ def test_a_named_person_beats_a_country_level_match():
     events = fuse.fuse([shoigu_day, delegation, july])
     assert containing(events, "a1").mentions == ["a1", "b1"]
     assert containing(events, "b2").mentions == ["b2"]
+
+
+def test_compatibility_is_symmetric():
+    """The graph, hence the components, must not depend on which mention is looked at first."""
+    lavrov = person("Sergey Lavrov", "RUS")
+    cases = [
+        (mention("a", "a", "CONSULT", [PUTIN, lavrov], [], when("2024-06-19")),
+         mention("b", "b", "CONSULT", [RUS, KIM], [], when("2024-06-19"))),
+        (mention("a", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit"),
+         mention("b", "b", "CONSULT", [PUTIN, KIM], [], when("2024-06-01", "2024-06-30", "2024-06", "month"))),
+        (mention("a", "a", "AID", [PRK], [RUS], None),
+         mention("b", "b", "AID", [KIM], [RUS], when("2024-06-19"))),
+    ]
+    rng = random.Random(3)
+    pool = [m for pair in cases for m in pair]
+    for _ in range(200):
+        x, y = rng.sample(pool, 2)
+        y = copy.deepcopy(y)
+        y.id, y.doc = "other", "other"
+        cases.append((x, y))
+    pub = {"a": "2024-07-01", "b": "2024-07-02", "other": "2024-07-03"}
+    for x, y in cases:
+        cx, cy = fuse.compact(x, pub.get(x.doc)), fuse.compact(y, pub.get(y.doc))
+        assert fuse.compatible(cx, cy) == fuse.compatible(cy, cx), (x, y)
+    first = cases[0]
+    assert not fuse.compatible(fuse.compact(first[0], None), fuse.compact(first[1], None))
+
+
+def test_blocking_finds_every_compatible_pair():
+    """link() through blocking keys gives exactly the graph of comparing all pairs, and compatible() is
+    symmetric, on messy random reports (people on both sides, actors without a country, vague dates)."""
+    import itertools
+
+    cast = [PUTIN, KIM, SHOIGU, GOREMYKIN, PAK, person("Sergey Lavrov", "RUS"), RUS, PRK,
+            country("CHN", "China"), Actor(name="Some Group", type="group"),
+            Actor(name="Wagner", country="RUS", type="group")]
+    pub = {f"d{i}": "2024-08-15" for i in range(81)}
+    for seed in range(5):
+        rng = random.Random(seed)
+        mentions = []
+        for n in range(300):
+            kind = rng.random()
+            day = rng.randint(1, 60)
+            iso = f"2024-{6 + day // 31:02d}-{day % 31 or 1:02d}"
+            date = None if kind < 0.15 else (when(iso[:7] + "-01", iso[:7] + "-28", iso[:7], "month")
+                                             if kind < 0.4 else when(iso))
+            mentions.append(mention(f"m{n:03d}", f"d{rng.randint(0, 80)}", rng.choice(["CONSULT", "AID"]),
+                                    rng.sample(cast, rng.choice([1, 1, 2, 3])), rng.sample(cast, rng.choice([0, 1, 1, 2])),
+                                    date, mode=rng.choice([None, "visit"]),
+                                    modality=rng.choice(["asserted", "alleged", "denied"]),
+                                    location=rng.choice([None, PYONGYANG])))
+        ms = fuse._compact_all(mentions, pub)
+        adj = fuse.link(ms)
+        found = {(min(i, j), max(i, j)) for i in range(len(ms)) for j in adj[i]}
+        assert sum(len(a) for a in adj) == 2 * len(found)            # each pair judged once
+        every = set()
+        for i, j in itertools.combinations(range(len(ms)), 2):
+            ok = fuse.compatible(ms[i], ms[j])
+            assert ok == fuse.compatible(ms[j], ms[i])
+            if ok:
+                every.add((i, j))
+        assert found == every and len(every) > 500

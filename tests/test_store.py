@@ -168,3 +168,66 @@ def test_replace_fused_is_one_transaction_and_cascades(tmp_path):
     store.replace_fused([ev["id"]], [])
     for table in ("fused_events", "fused_mentions", "fused_actors", "fused_sources"):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def test_a_mention_that_cannot_be_fused_does_not_force_full_refusion(tmp_path, capsys):
+    store = Store(tmp_path / "b.db")
+    a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    bad = mention("a2", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    bad.date.earliest = 20240619          # not a date string: compact() fails on it
+    save(store, "a", "2024-06-20", [a, bad])
+    fuse.update(store, {"a"})
+    assert "skipped a mention of document a" in capsys.readouterr().err
+    assert [e["mentions"] for e in timeline(store)] == [["a1"]]
+    assert not store.needs_refuse()
+
+
+def _random_corpus(rng) -> dict[str, list[EventRecord]]:
+    """Dense random reports over few actors and two months, so that components overlap and split."""
+    from test_fuse import country, person
+
+    people = [person(f"P{i}", "RUS" if i % 2 else "PRK") for i in range(4)] + [country("RUS", "Russia"),
+                                                                                country("PRK", "North Korea")]
+    docs: dict[str, list[EventRecord]] = defaultdict(list)
+    for n in range(70):
+        day = rng.randint(1, 40)
+        iso = f"2024-{6 + day // 31:02d}-{day % 31 or 1:02d}"
+        kind = rng.random()
+        date = (None if kind < 0.15 else
+                when(iso[:7] + "-01", iso[:7] + ("-30" if iso[5:7] == "06" else "-31"), iso[:7], "month")
+                if kind < 0.35 else when(iso))
+        a, r = rng.sample(people, 2)
+        doc = f"d{rng.randint(0, 14):02d}"
+        docs[doc].append(mention(f"{doc}-m{n:03d}", doc, rng.choice(["CONSULT", "CONSULT", "AID"]),
+                                 [a], [r] if rng.random() < 0.8 else [], date,
+                                 mode="visit" if rng.random() < 0.5 else None,
+                                 modality=rng.choice(["asserted", "asserted", "alleged", "denied", "planned"])))
+    return dict(docs)
+
+
+def test_incremental_fusion_equals_full_fusion_on_random_corpora(tmp_path):
+    import random
+
+    for seed in range(4):
+        rng = random.Random(seed)
+        docs = _random_corpus(rng)
+        inc, full = Store(tmp_path / f"inc{seed}.db"), Store(tmp_path / f"full{seed}.db")
+        order = list(docs)
+        rng.shuffle(order)
+        # re-ingest some documents with changed content: records dropped, dates moved
+        changes = []
+        for doc_id in rng.sample(order, 5):
+            recs = copy.deepcopy(docs[doc_id])
+            recs = [r for r in recs if rng.random() < 0.6]
+            for r in recs:
+                if r.date is not None and rng.random() < 0.5:
+                    r.date = when("2024-06-15")
+            changes.append((doc_id, recs))
+        for doc_id, recs in [(d, docs[d]) for d in order] + changes:
+            text = f"{doc_id} {len(recs)} " + " ".join(r.id for r in recs)
+            for store in (inc, full):
+                save(store, doc_id, "2024-07-20", recs, text=text)
+            fuse.update(inc, {doc_id})
+        fuse.refuse_all(full)
+        assert timeline(inc) == timeline(full), f"seed {seed}"
+        assert any(len(e["mentions"]) > 1 for e in timeline(full))

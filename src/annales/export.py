@@ -116,7 +116,7 @@ def date_words(d: dict | None) -> str:
         return ph["undated"]
     lo, hi = d.get("earliest"), d.get("latest")
     if not lo or not hi:
-        return d.get("value")
+        return d.get("value") or lo or hi
     a, b = date.fromisoformat(lo), date.fromisoformat(hi)
     if a == b:
         return lo

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import unicodedata
 from collections import defaultdict
 from datetime import date
@@ -48,7 +49,7 @@ MAX_SPAN_DAYS = 3700
 
 # Stored blocking keys are only valid for the rules that made them: a database
 # whose keys carry another version is re-fused in full on its next update.
-KEYS_VERSION = "3"
+KEYS_VERSION = "4"
 
 # Which modalities may describe the same real-world event. Denials and
 # negations are fused with assertions (and reported as a conflict) only when
@@ -182,7 +183,7 @@ def _matched(small: tuple, large: tuple) -> int:
 class M:
     """What fusion needs of one mention, small enough to hold 10^5–10^6 of them."""
 
-    __slots__ = ("id", "doc", "type", "mode", "modality", "group", "lo", "hi", "win", "dated", "act", "rec", "ents",
+    __slots__ = ("id", "doc", "type", "mode", "modality", "group", "lo", "hi", "win", "dated", "act", "rec", "uni", "ents",
                  "directed", "ukeys", "loc", "unit", "order", "actor", "recipient", "location", "date",
                  "quantity", "context", "confidence", "cameo")
 
@@ -256,7 +257,8 @@ def compact(rec: EventRecord, published: str | None, cache: Interner | None = No
     m.rec = tuple(dict.fromkeys(e for _, e in recipients))
     m.ents = (tuple(e for _, e in actors), tuple(e for _, e in recipients))   # parallel to actor, recipient
     m.directed = bool(m.act) and (m.type not in UNDIRECTED_TYPES or m.mode == "visit")
-    m.ukeys = tuple(sorted({e[0] for e in m.act + m.rec}))
+    m.uni = tuple(dict.fromkeys(m.act + m.rec))      # every participant once, whatever its side
+    m.ukeys = tuple(sorted({e[0] for e in m.uni}))
     m.loc = _location_key(rec.location)
     m.location = cache.value("l", rec.location, _freeze(rec.location)) if rec.location else None
     q = rec.quantity or None
@@ -266,7 +268,7 @@ def compact(rec: EventRecord, published: str | None, cache: Interner | None = No
     m.date = cache.value("t", t, (t.text, t.value, t.precision, t.earliest, t.latest)) if t else None
     # Most specific first: narrowest date, then most named people, then a known place.
     width = (m.hi - m.lo) if m.lo is not None else 10 ** 6
-    people = sum(1 for e in m.act + m.rec if not e[2])
+    people = sum(1 for e in m.uni if not e[2])
     m.order = (width, -people, m.loc is None, m.id)
     m.context = cache.value("c", tuple(rec.context or ()), tuple(rec.context or ()))
     m.confidence, m.cameo = rec.confidence, rec.cameo
@@ -276,8 +278,9 @@ def compact(rec: EventRecord, published: str | None, cache: Interner | None = No
 # -- blocking --------------------------------------------------------------------
 
 def _participant_countries(m: M) -> list[str]:
-    """The country of each participant (its key when it has none), one per participant."""
-    return sorted(e[1] or e[0] for e in dict.fromkeys(m.act + m.rec))
+    """The country of each participant (its key when it has none), once per participant and side
+    (someone named on both sides counts twice: each side may be what another report matches)."""
+    return sorted(e[1] or e[0] for e in m.act + m.rec)
 
 
 def blocking_keys(m: M) -> list[str]:
@@ -346,12 +349,14 @@ def _participants_ok(a: M, b: M) -> bool:
             return False
         if a.rec and b.rec:
             return _overlap(a.rec, b.rec)
-    ua, ub = a.act + a.rec, b.act + b.rec
+    ua, ub = a.uni, b.uni
     if not ua or not ub:
         return False
-    small, large = (ua, ub) if len(ua) <= len(ub) else (ub, ua)
-    # Two meetings of one man with two different people are two events.
-    return _matched(small, large) >= min(2, len(small))
+    # Two meetings of one man with two different people are two events: at least
+    # two participants (or all, when one report names one) must be found, seen from
+    # either side (so that the rule stays symmetric).
+    need = min(2, len(ua), len(ub))
+    return _matched(ua, ub) >= need and _matched(ub, ua) >= need
 
 
 def _covers(us: tuple, ds: tuple) -> bool:
@@ -366,7 +371,7 @@ def _exact_participants(u: M, d: M) -> bool:
     countries): the only way to tell which event it means."""
     if u.directed and d.directed and u.rec and d.rec:
         return _covers(u.act, d.act) and _covers(u.rec, d.rec)
-    return _covers(u.act + u.rec, d.act + d.rec)
+    return _covers(u.uni, d.uni)
 
 
 def compatible(a: M, b: M) -> bool:
@@ -472,7 +477,7 @@ def components(n: int, adj: list[list[int]]) -> list[list[int]]:
 
 def _named(m: M) -> set[str]:
     """Keys of the people and organisations (not countries) a mention names."""
-    return {e[0] for e in m.act + m.rec if not e[2]}
+    return {e[0] for e in m.uni if not e[2]}
 
 
 def _best_fit(i: int, fits: list[int], clusters: list[list[int]], ms: list[M]) -> int | None:
@@ -585,7 +590,7 @@ def _copy(a: Actor) -> Actor:
 
 def fuse_actors(members: list[M]) -> tuple[list[Actor], list[Actor]]:
     """Union of the participants; a person or organisation replaces its country on the same side."""
-    if len(members) == 1 and not any(e[2] for e in members[0].act + members[0].rec):
+    if len(members) == 1 and not any(e[2] for e in members[0].uni):
         m = members[0]
         return [_copy(a) for a in dict(zip((e[0] for e in m.ents[0]), m.actor)).values()], \
                [_copy(a) for a in dict(zip((e[0] for e in m.ents[1]), m.recipient)).values()]
@@ -693,9 +698,14 @@ def _compact_all(mentions: Iterable[EventRecord], published: dict[str, str | Non
     by_id: dict[str, M] = {}
     cache = Interner()
     for rec in mentions:
-        if not rec.id:
-            raise ValueError(f"document {rec.doc}: a mention without an id cannot be fused")
-        m = compact(rec, published.get(rec.doc), cache)
+        try:
+            if not rec.id:
+                raise ValueError("the mention has no id")
+            m = compact(rec, published.get(rec.doc), cache)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            # one bad record must not lose the timeline: say which and go on
+            print(f"fuse: skipped a mention of document {getattr(rec, 'doc', '?')}: {exc}", file=sys.stderr)
+            continue
         old = by_id.get(m.id)
         # the same id twice: keep one, whichever order they came in
         if old is None or (m.doc, repr(m.signature())) < (old.doc, repr(old.signature())):
@@ -730,11 +740,25 @@ def fuse(mentions: Iterable[EventRecord], published: dict[str, str | None] | Non
     return [ev for _, ev in fuse_components(mentions, published)]
 
 
+def _noting_ids(records: Iterable[EventRecord], ids: list[str]) -> Iterable[EventRecord]:
+    for r in records:
+        ids.append(r.id)
+        yield r
+
+
+def _keys_of(ids: list[str], ms: list[M]) -> dict[str, list[str]]:
+    """Blocking keys of every stored mention id; a mention that could not be read gets none."""
+    keys: dict[str, list[str]] = {i: [] for i in ids}
+    keys.update((m.id, blocking_keys(m)) for m in ms)
+    return keys
+
+
 def refuse_all(store) -> None:
     """Throw the timeline away and fuse every stored mention again."""
     published = store.published_dates()
-    ms = _compact_all(store.mentions(), published)
-    store.set_mention_keys({m.id: blocking_keys(m) for m in ms}, replace_all=True)
+    seen: list[str] = []
+    ms = _compact_all(_noting_ids(store.mentions(), seen), published)   # streamed: no list of records
+    store.set_mention_keys(_keys_of(seen, ms), replace_all=True)
     pairs = _fuse_compact(ms, published)
     store.clear_fused()
     store.replace_fused([], [ev for _, ev in pairs], {ev.id: label for label, ev in pairs})
@@ -755,7 +779,7 @@ def update(store, doc_ids: set[str]) -> None:
     new = list(store.mentions(doc_ids))
     published = store.published_dates(doc_ids)
     new_ms = _compact_all(new, published)
-    store.set_mention_keys({m.id: blocking_keys(m) for m in new_ms})
+    store.set_mention_keys(_keys_of([r.id for r in new], new_ms))
     if store.get_meta("fusion_keys") != KEYS_VERSION or store.needs_refuse():
         refuse_all(store)
         return

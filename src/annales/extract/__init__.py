@@ -17,24 +17,47 @@ from .actors import DocContext, Resolver, country, find_mentions, key
 from .lexicon import Lexicon, default_cameo, lexicon
 from .text import Sentence, split
 
-__all__ = ["extract"]
+__all__ = ["extract", "extract_many"]
 
 BATCH = 64
+NOT_NEEDED = ("ner",)
 
 
 def extract(doc: Document) -> list[EventRecord]:
     """The events the document reports; [] for languages without resources or pipeline."""
-    lang = doc.language
-    lex = lexicon(lang) if lang else None
-    if lex is None or not nlp.supported(lang) or not doc.text:
-        return []
-    pipe = nlp.load(lang)
-    sents = split(doc.text, set(lex.mod.get("abbreviations", ())))
-    chosen = _candidates(sents, lex)
-    if not chosen:
-        return []
-    docs = pipe.pipe([s.text for s in chosen], batch_size=BATCH)
-    parsed = list(zip(chosen, docs))
+    return extract_many([doc])[0]
+
+
+def extract_many(docs: list[Document], batch_size: int = BATCH) -> list[list[EventRecord]]:
+    """extract() for several documents, with one nlp.pipe over the candidate sentences of all of
+    them (per language): the parser then works on full batches."""
+    out: list[list[EventRecord]] = [[] for _ in docs]
+    todo: dict[str, list[tuple[int, list[Sentence]]]] = {}
+    for i, doc in enumerate(docs):
+        lang = doc.language
+        lex = lexicon(lang) if lang else None
+        if lex is None or not nlp.supported(lang) or not doc.text:
+            continue
+        chosen = _candidates(split(doc.text, set(lex.mod.get("abbreviations", ()))), lex)
+        if chosen:
+            todo.setdefault(lang, []).append((i, chosen))
+    for lang, items in todo.items():
+        lex, pipe = lexicon(lang), nlp.load(lang)
+        texts = [s.text for _, chosen in items for s in chosen]
+        parsed = iter(pipe.pipe(texts, batch_size=batch_size, disable=_unneeded(pipe)))
+        for i, chosen in items:
+            pairs = [(s, next(parsed)) for s in chosen]
+            out[i] = _events(docs[i], pairs, lex)
+    return out
+
+
+def _unneeded(pipe) -> list[str]:
+    """Components the extractor does not read. NER is the costliest part of the French pipeline;
+    names come from the actor linker's dictionary and name-shape rules instead."""
+    return [n for n in pipe.pipe_names if n in NOT_NEEDED]
+
+
+def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) -> list[EventRecord]:
     mentions = find_mentions(doc, [(s.start, d) for s, d in parsed], lex)
     ctx = DocContext(doc, lex, mentions)
     times = _times(doc)
@@ -114,6 +137,9 @@ def _complete(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext)
         else:
             c.recipient = []
     if c.event == "CONSULT":
+        low = c.sent.text.lower()
+        if c.mode is None and any(w in low for w in lex.mod.get("phone_words", ())):
+            c.mode, c.cameo = "phone", default_cameo("CONSULT", "phone")
         _venue(c, lex, res)
         _clause_place(c, lex, res)
         _host(c, lex, res, ctx)

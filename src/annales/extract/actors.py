@@ -172,8 +172,27 @@ class Resolver:
         return sorted(out, key=lambda t: t.i)
 
     # -- the main entry
+    def _left_conjuncts(self, head: Token) -> list[Actor]:
+        """'Moscou et Pyongyang' when the parser cut the first conjunct off: mentions just before
+        'et'/'and' to the left of the phrase."""
+        out, i = [], head.left_edge.i - 1
+        doc = head.doc
+        while i >= 1 and doc[i].lower_ in ("et", "and", ","):
+            j = i - 1
+            m = self.mention_of(doc[j])
+            if m is None or m.end != self.off + doc[j].idx + len(doc[j].text) or m.kind == "demonym":
+                break
+            if doc[j].dep_ not in ("ROOT",) and doc[j].head.i != head.i and not any(
+                    c.i == head.i for c in syntax.conjuncts(doc[j], self.syn)):
+                break
+            out.append(_copy(m))
+            i = doc[j].left_edge.i - 1 if doc[j].left_edge.i < j else j - 1
+            while i >= 0 and doc[i].pos_ == "DET":
+                i -= 1
+        return out
+
     def actors(self, head: Token) -> list[Actor]:
-        out = []
+        out = list(self._left_conjuncts(head))
         for h in syntax.conjuncts(head, self.syn):
             a = self.actor(h)
             if a is None:
@@ -245,16 +264,22 @@ class Resolver:
             iso = self.np_country(h)
             return country(iso, self.lex, h.text) if iso else None
         m = self.mention_of(h)
+        if m is not None and m.kind == "role":
+            named = self._name_in_np(h)
+            if named is not None:
+                return named
         if m is not None and m.kind != "demonym":
             return _copy(m)
         if lem in mod.get("counterpart_heads", ()):
             cp = self.counterpart(h)
             if cp is not None:
                 return cp
-        if h.lower_ in mod.get("pronouns", ()) and self.ctx.last_person is not None:
-            a = copy.copy(self.ctx.last_person)
-            a.text = h.text
-            return a
+        if h.lower_ in mod.get("pronouns", ()):
+            ref = self.governing_person(h) or self.ctx.last_person
+            if ref is not None:
+                a = copy.copy(ref)
+                a.text = h.text
+                return a
         if lem in mod.get("country_proxies", ()) or lem in mod.get("report_nouns", ()):
             for slot, t in syntax.slots(h, self.syn):
                 if slot in ("pp:de", "pp:of", "compound", "poss"):
@@ -276,6 +301,31 @@ class Resolver:
             if iso and lem in self.lex.cls("delegation"):
                 text = self.np_text(h)
                 return Actor(name=text, country=iso, type="person", role=text, text=text)
+        return None
+
+    def _name_in_np(self, h: Token) -> Actor | None:
+        """'le président ukrainien Volodymyr Zelensky': the person named inside a role phrase."""
+        hm = self.mention_of(h)
+        for t in self._np_tokens(h):
+            if t.i == h.i or t.head.i != h.i or t.pos_ != "PROPN":
+                continue
+            m = self.mention_of(t)
+            if m is not None and m.actor.type == "person" and (hm is None or m.start >= hm.end or m.end <= hm.start):
+                return _copy(m)
+        return None
+
+    def governing_person(self, h: Token) -> Actor | None:
+        """'Kim said he would visit': the person subject of a verb governing the pronoun."""
+        t = h.head
+        for _ in range(5):
+            for s, a in syntax.slots(t, self.syn):
+                if s in ("subj", "subjpass") and a.i < h.i and a.i != h.i:
+                    m = self.mention_of(a)
+                    if m is not None and m.actor.type == "person":
+                        return m.actor
+            if t.head == t:
+                break
+            t = t.head
         return None
 
     def np_country(self, h: Token) -> str | None:

@@ -85,7 +85,7 @@ def _own(c: Candidate, times, lex) -> list[TimeExpr]:
         left = c.off + tok.left_edge.idx
         for tx in times:
             if tx.kind == "date" and tx.precision != "unresolved" and 0 <= left - tx.end <= 12 \
-                    and tx.start >= c.off + tok.sent.start_char:
+                    and tx.start >= c.off:
                 return [tx]
         return []
     return clause_times(tok, times, c.off, lex)

@@ -98,6 +98,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
         obj = _need(f, tok, lex)
         if obj is None:
             return None
+    if f.flag("no_pp") and any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("no_pp")):
+        return None
     if f.flag("need_pp") and not any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("need_pp")):
         return None
     c = Candidate(frame=f, tok=tok, sent=sent, off=off, event=f.event, mode=f.mode, context=list(f.context),
@@ -148,7 +150,7 @@ def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
         deep += _deep_pps(c.tok, syn)
     seen = {t.i for _, t in items}
     for s, t in deep:
-        if t.i not in seen and s not in direct:
+        if t.i not in seen:
             items.append((s, t))
             seen.add(t.i)
     if c.frame.flag("deep_obj"):
@@ -175,6 +177,8 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             continue
         if slot == "poss" and t.lower_ in res.mod.get("pair_dets", ()) + ["their"]:
             acts = _pair(res, t)
+        elif slot == "poss" and t.pos_ in ("PROPN", "NOUN"):
+            acts = res.actors(t)                       # "North Korea's missile launch"
         elif slot == "poss":
             acts = _controller(c, res, lex) or _poss_subject(c, res, lex)
         elif slot == "amod":
@@ -200,7 +204,8 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             if not any(key(a) == key(b) for b in c.parts):
                 side.append(a)
     if c.frame.pos == "NOUN" and not c.actor and ("pp:de" in roles or "poss" in roles) and noun_may_inherit(c, lex) \
-            and not any(s in ("pp:de", "poss", "pp:by", "pp:of") for s, _ in _slot_items(c, syn) if s in roles):
+            and not any(s in ("pp:de", "poss", "pp:by", "pp:of") and not _is_need_word(t, c, lex)
+                        for s, t in syntax.slots(c.tok, syn) if s in roles):
         for a in _controller(c, res, lex) or []:
             if not any(key(a) == key(b) for b in c.parts):
                 c.actor.append(a)
@@ -213,6 +218,7 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             for a in _controller(c, res, lex) or []:
                 if not any(key(a) == key(b) for b in c.parts):
                     c.recipient.append(a)
+    c.actor, c.recipient = _prune(c.actor), _prune(c.recipient)
     if c.frame.symmetric:
         c.actor = c.actor + [a for a in c.recipient if not any(key(a) == key(b) for b in c.actor)]
         c.recipient = []
@@ -265,6 +271,21 @@ def _dest_by_surface(c: Candidate, lex: Lexicon, res: Resolver) -> None:
                 return
 
 
+def _prune(side: list[Actor]) -> list[Actor]:
+    """Drop an unresolved role phrase when a named person of the same country stands beside it."""
+    named = {a.country for a in side if a.type == "person" and a.id}
+    return [a for a in side if not (a.type == "person" and a.id is None and a.role and a.role == a.text
+                                    and a.country in named)]
+
+
+def _is_need_word(t: Token, c: Candidate, lex: Lexicon) -> bool:
+    """'l'envoi de systèmes': the de-phrase is what is sent, not who sends."""
+    words = set()
+    for cl in c.frame.need:
+        words |= lex.cls(cl)
+    return (c.obj is not None and t.i == c.obj.i) or t.lemma_.lower() in words
+
+
 def _is_subject(tok: Token, syn) -> bool:
     return tok.dep_ in syn.get("subj", ()) + syn.get("subjpass", ())
 
@@ -301,11 +322,10 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
         want = ["subjpass"] if passive and ctrl in ("obj", "iobj") else \
                (["obj"] if ctrl == "obj" else ["iobj", "pp:à", "pp:to"] if ctrl == "iobj" else ["subj", "subjpass"])
         for w in want:
-            for s, a in items:
-                if s == w:
-                    acts = res.actors(a)
-                    if acts:
-                        return acts
+            found = [res.actors(a) for s, a in items if s == w]
+            found = [f for f in found if f]
+            if found:     # two subjects when the parser splits 'le président X': prefer the linked one
+                return max(found, key=lambda f: sum(a.id is not None for a in f))
         if any(s in ("subj",) for s, _ in items):
             return None
         if t.dep_ in ("acl", "acl:relcl", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
@@ -384,6 +404,8 @@ def _valid(c: Candidate, lex: Lexicon, res: Resolver) -> bool:
         return False
     if f.pos == "NOUN" and n < int(f.flag("min_parts") or 1):
         return False
+    if f.pos == "VERB" and f.symmetric and n < 2:
+        return False                 # 'X a discuté' with nobody named is not a meeting we can record
     if f.event in ("ACCUSE", "REJECT", "AID", "SUPPORT", "AGREE", "REQUEST", "THREATEN", "SANCTION", "ASSAULT") \
             and not c.actor:
         return False

@@ -55,7 +55,7 @@ class Lexicon:
     verbs: dict[str, list[Frame]]
     nouns: dict[str, list[Frame]]
     classes: dict[str, set[str]]
-    prefilter: re.Pattern
+    prefilter: Prefilter
     mod: dict
     quant: dict
     syn: dict
@@ -82,14 +82,44 @@ def _frames(entries: list[dict], pos: str) -> dict[str, list[Frame]]:
     return out
 
 
-def _stem_regex(entries: list[dict]) -> re.Pattern:
-    stems = set()
-    for e in entries:
-        for s in e.get("stems") or [e["lemma"][:max(3, len(e["lemma"]) - 2)]]:
-            stems.add(s.lower())
-    # longest first so alternation prefers the most specific stem; one pattern for the whole lexicon
-    alt = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(r"(?<![\w])(?:" + alt + r")", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+class Prefilter:
+    """Cheap test for 'can this sentence yield an event?', without a parser: a frame's trigger stem
+    is present and, for frames that need an argument class ('tenir' + sommet), a word of the
+    class too. Stems are surface prefixes (resources/<lang>/triggers.json)."""
+
+    def __init__(self, entries: list[dict], classes: dict[str, list[str]]):
+        self.stems: set[str] = set()
+        self.rules: list[tuple[frozenset, frozenset | None]] = []
+        for e in entries:
+            trig = frozenset(s.lower() for s in (e.get("stems") or [e["lemma"][:max(3, len(e["lemma"]) - 2)]]))
+            need = None
+            if e.get("need"):
+                need = frozenset(_stem(w) for cl in e["need"] for w in classes.get(cl, []))
+            self.rules.append((trig, need))
+            self.stems |= trig | (need or frozenset())
+        self.maxlen = max((len(s) for s in self.stems), default=0)
+
+    def _found(self, text: str) -> set[str]:
+        found = set()
+        for w in _WORD.findall(text.lower()):
+            for k in range(1, min(len(w), self.maxlen) + 1):
+                if w[:k] in self.stems:
+                    found.add(w[:k])
+        return found
+
+    def search(self, text: str) -> bool:
+        found = self._found(text)
+        if not found:
+            return False
+        return any(trig & found and (need is None or need & found) for trig, need in self.rules)
+
+
+def _stem(w: str) -> str:
+    w = w.lower()
+    return w[:max(3, len(w) - 2)] if len(w) > 4 else w
 
 
 @lru_cache(maxsize=None)
@@ -123,7 +153,7 @@ def lexicon(lang: str) -> Lexicon | None:
         verbs=_frames(trig.get("verbs") or [], "VERB"),
         nouns=_frames(trig.get("nouns") or [], "NOUN"),
         classes={k: {w.lower() for w in v} for k, v in (trig.get("classes") or {}).items()},
-        prefilter=_stem_regex((trig.get("verbs") or []) + (trig.get("nouns") or [])),
+        prefilter=Prefilter((trig.get("verbs") or []) + (trig.get("nouns") or []), trig.get("classes") or {}),
         mod=Cues(load_json(lang, "modality")), quant=load_json(lang, "quantities"),
         syn=Cues(load_json(lang, "extract_syntax")), places=places,
         country_names=place_words, demonyms=dem, capitals=caps, english=english,

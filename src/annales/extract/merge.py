@@ -114,6 +114,8 @@ def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
         return False
     if pa and pb:
         return ca <= cb or cb <= ca
+    if (pa or pb) and c.event != "CONSULT" and not c.headline:
+        return False                 # 'X a acheté au gouvernement de Kim' is not 'la Corée du Nord fournit
     # a country-level statement joins a group only when it names no other country
     return ca <= cb if not pa else cb <= ca
 
@@ -169,8 +171,10 @@ def combine(g: list[Candidate]) -> Candidate:
 
 
 def record_id(doc_id: str, c: Candidate, ev_start: int, ev_end: int) -> str:
-    parts = sorted(fold_name(a.name) for a in c.parts)
-    h = hashlib.sha1(f"{doc_id}|{c.event}|{'|'.join(parts)}|{ev_start}-{ev_end}".encode()).hexdigest()
+    # sides kept apart (X->Y is not Y->X); the trigger position separates two events of one sentence
+    act = ",".join(sorted(fold_name(a.name) for a in c.actor))
+    rec = ",".join(sorted(fold_name(a.name) for a in c.recipient))
+    h = hashlib.sha1(f"{doc_id}|{c.event}|{act}>{rec}|{ev_start}-{ev_end}|{c.tok.idx}".encode()).hexdigest()
     return "e-" + h[:12]
 
 

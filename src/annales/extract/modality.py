@@ -223,10 +223,9 @@ def _sentence_sources(c: Candidate, res: Resolver, lex: Lexicon, found: list[str
     while root.head != root:
         root = root.head
     out = []
-    preps = [p.lower().replace("’", "'") for p in mod.get("attribution_preps", ())]
+    preps = list(mod.get("attribution_preps", ()))
     for t in root.doc:
-        if t.pos_ in ("NOUN", "PROPN", "PRON") and (syntax.prep_of(t, syn) or "").replace("’", "'") in preps \
-                or (t.head.dep_ == "prep" and t.head.lower_ in preps and t.dep_ == "pobj"):
+        if t.pos_ in ("NOUN", "PROPN") and in_pp(t, preps) and (t.head.pos_ != "NOUN" or t.dep_ == "pobj"):
             acts = res.actors(t)
             if acts:
                 out.extend(acts)

@@ -28,8 +28,7 @@ def find(obj: Token | None, lex: Lexicon) -> dict | None:
     if obj is None or not lex.quant:
         return None
     q = lex.quant
-    sent = obj.sent
-    start = max(sent.start_char, obj.left_edge.idx - 40)
+    start = max(0, obj.left_edge.idx - 40)          # the parsed chunk is one sentence
     text = obj.doc.text[start:obj.idx + len(obj.text)]
     m = _pattern(lex).search(text)
     if not m:

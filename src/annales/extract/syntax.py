@@ -46,6 +46,8 @@ def slots(pred: Token, syn: dict) -> list[tuple[str, Token]]:
         elif _is(c, syn, "obj"):
             out.append(("obj", c))
         elif _is(c, syn, "iobj"):
+            if c.pos_ == "ADP":              # English 'send weapons to Ukraine' parsed as dative 'to'
+                c = pobj(c, syn) or c
             out.append(("iobj", c))
         elif _is(c, syn, "agent"):
             a = pobj(c, syn) if syn.get("scheme") == "en" else c
@@ -92,13 +94,16 @@ def conjuncts(tok: Token, syn: dict) -> list[Token]:
 
 def clause_tokens(pred: Token, syn: dict) -> list[Token]:
     """Tokens of `pred`'s own clause: its subtree minus embedded clauses (they carry their own time)."""
-    clausal = set(syn.get("clausal", ()))
+    clausal = set(syn.get("clausal", ())) - {"acl"}
     out, todo = [], [pred]
     while todo:
         t = todo.pop()
         out.append(t)
         for c in t.children:
+            # participles modifying an argument ('a delegation led by X on Thursday') stay in
             if c.dep_ in clausal and c.pos_ in ("VERB", "AUX"):
+                continue
+            if c.dep_ == "acl" and t.i == pred.i:
                 continue
             todo.append(c)
     return out
@@ -113,7 +118,8 @@ def verb_morph(pred: Token, syn: dict) -> tuple[set[str], bool]:
         feats.update(m.get("Tense"))
         feats.update(m.get("VerbForm"))
         if t != pred:
-            compound = True
+            # a modal ('will', 'would') does not make a compound tense; 'have'/'être'/'avoir' do
+            compound = compound or t.tag_ != "MD"
             feats.add("aux:" + t.lemma_.lower())
             if t.tag_ == "MD":
                 feats.add("modal:" + t.lower_)

@@ -20,7 +20,6 @@ from .text import Sentence, split
 __all__ = ["extract", "extract_many"]
 
 BATCH = 64
-NOT_NEEDED = ("ner",)
 
 
 def extract(doc: Document) -> list[EventRecord]:
@@ -44,17 +43,17 @@ def extract_many(docs: list[Document], batch_size: int = BATCH) -> list[list[Eve
     for lang, items in todo.items():
         lex, pipe = lexicon(lang), nlp.load(lang)
         texts = [s.text for _, chosen in items for s in chosen]
-        parsed = iter(pipe.pipe(texts, batch_size=batch_size, disable=_unneeded(pipe)))
+        parsed = iter(pipe.pipe(texts, batch_size=batch_size, disable=_unneeded(pipe, lex)))
         for i, chosen in items:
             pairs = [(s, next(parsed)) for s in chosen]
             out[i] = _events(docs[i], pairs, lex)
     return out
 
 
-def _unneeded(pipe) -> list[str]:
-    """Components the extractor does not read. NER is the costliest part of the French pipeline;
-    names come from the actor linker's dictionary and name-shape rules instead."""
-    return [n for n in pipe.pipe_names if n in NOT_NEEDED]
+def _unneeded(pipe, lex: Lexicon) -> list[str]:
+    """Components the extractor does not read (extract_syntax.json `disable`). NER is the costliest
+    part of the French pipeline; names then come from the actor linker's dictionary and rules."""
+    return [n for n in pipe.pipe_names if n in lex.syn.get("disable", ())]
 
 
 def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) -> list[EventRecord]:

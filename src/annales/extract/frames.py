@@ -78,6 +78,8 @@ def _need(f: Frame, tok: Token, lex: Lexicon) -> Token | None:
     seen = list(tok.children)
     for c in list(seen):
         seen.extend(c.children)
+    if tok.dep_ == "acl":
+        seen.insert(0, tok.head)      # 'the treaty signed by Kim and Putin': the noun is the object
     for c in seen:
         if c.lemma_.lower() in words or c.lower_ in words:
             return c
@@ -89,7 +91,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
     if f.reflexive and not syntax.is_reflexive(tok, syn):
         return None
     if f.pos == "VERB" and tok.dep_ in ("acl",) and "Part" in tok.morph.get("VerbForm") and not any(
-            ch.dep_ in syn.get("subj", ()) + syn.get("subjpass", ()) + syn.get("aux", ()) for ch in tok.children):
+            ch.dep_ in syn.get("subj", ()) + syn.get("subjpass", ()) + syn.get("aux", ()) + syn.get("agent", ())
+            for ch in tok.children):
         return None                          # "exercices menés par", "traité appelant à": the noun is the event
     if f.pos == "VERB" and tok.dep_ in syn.get("aux", ()):
         return None

@@ -84,6 +84,12 @@ def _one(c: Candidate, by_tok: dict, lex: Lexicon, res: Resolver) -> None:
                     break
                 if _cond(t, syn) and t != tok:
                     found.append(_cond_kind(t, lex))
+                feats, _ = syntax.verb_morph(t, syn)
+                modals = {f.split(":", 1)[1] for f in feats if f.startswith("modal:")}
+                if modals & set(mod.get("possible_modals", ())):
+                    found.append("possible")
+                elif modals & set(mod.get("future_modals", ())) or "Fut" in feats:
+                    found.append("planned")
     if not attributed:
         attributed = _sentence_sources(c, res, lex, found)
     c.modality = _pick(found)

@@ -5,7 +5,14 @@ import re
 from dataclasses import dataclass
 
 _BOUNDARY = re.compile(r"(?<=[.!?…])([»”\"')\]]?)\s+(?=[«“\"'(\[]?\s?[A-ZÀ-ÖØ-Þ0-9])")
+# "SEOUL, Sept 14 (Reuters) - ", "SEOUL, le 7 novembre (Yonhap) – ", "SEOUL, 19 juil. -- "
+DATELINE = re.compile(r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'’ .-]{2,40}),\s[^()\n]{0,30}?(?:\([^)\n]{1,40}\))?\s*(?:--|[-–—])\s+")
 _TERMINAL = re.compile(r"[.!?…»”\"')]\s*$")
+
+
+def dateline(text: str) -> re.Match | None:
+    """The dateline opening a sentence, if any (it is not part of the clause to parse)."""
+    return DATELINE.match(text)
 
 
 @dataclass
@@ -45,6 +52,11 @@ def _add(out, line, lstart, a, b, para):
     seg = line[a:b]
     lead = len(seg) - len(seg.lstrip())
     seg = seg.strip()
+    m = dateline(seg)
+    if m and m.end() < len(seg):
+        lead += m.end()
+        seg = seg[m.end():]
     if seg:
         s = lstart + a + lead
-        out.append(Sentence(s, s + len(seg), seg, para, not _TERMINAL.search(seg)))
+        # a long run without final punctuation is still prose (some scrapes drop the periods)
+        out.append(Sentence(s, s + len(seg), seg, para, not _TERMINAL.search(seg) and len(seg.split()) < 16))

@@ -126,7 +126,7 @@ def test_language_without_resources_gives_nothing():
 def test_sentence_splitter_keeps_offsets():
     text = "SEOUL, 19 juil. -- Kim a reçu M. Choïgou. Il a exprimé son soutien.\nTitre sans point"
     sents = split(text, {"juil.", "m."})
-    assert [s.text for s in sents] == ["SEOUL, 19 juil. -- Kim a reçu M. Choïgou.",
-                                       "Il a exprimé son soutien.", "Titre sans point"]
+    # the dateline is not part of the first sentence's clause
+    assert [s.text for s in sents] == ["Kim a reçu M. Choïgou.", "Il a exprimé son soutien.", "Titre sans point"]
     assert all(text[s.start:s.end] == s.text for s in sents)
     assert [s.headline for s in sents] == [False, False, True]

@@ -15,7 +15,7 @@ from ..model import Document, EventRecord
 from . import dates, frames, merge, modality, quantity, syntax
 from .actors import DocContext, Resolver, country, find_mentions, key
 from .lexicon import Lexicon, default_cameo, lexicon
-from .text import Sentence, split
+from .text import Sentence, dateline, split
 
 __all__ = ["extract", "extract_many"]
 
@@ -24,12 +24,13 @@ BATCH = 64
 
 def extract(doc: Document) -> list[EventRecord]:
     """The events the document reports; [] for languages without resources or pipeline."""
-    return extract_many([doc])[0]
+    return extract_many([doc], raise_errors=True)[0]
 
 
-def extract_many(docs: list[Document], batch_size: int = BATCH) -> list[list[EventRecord]]:
+def extract_many(docs: list[Document], batch_size: int = BATCH, raise_errors: bool = False) -> list[list[EventRecord]]:
     """extract() for several documents, with one nlp.pipe over the candidate sentences of all of
-    them (per language): the parser then works on full batches."""
+    them (per language): the parser then works on full batches. Unless `raise_errors`, a document
+    whose extraction fails gets [] and a warning naming it and the reason."""
     out: list[list[EventRecord]] = [[] for _ in docs]
     todo: dict[str, list[tuple[int, list[Sentence]]]] = {}
     for i, doc in enumerate(docs):
@@ -46,7 +47,13 @@ def extract_many(docs: list[Document], batch_size: int = BATCH) -> list[list[Eve
         parsed = iter(pipe.pipe(texts, batch_size=batch_size, disable=_unneeded(pipe, lex)))
         for i, chosen in items:
             pairs = [(s, next(parsed)) for s in chosen]
-            out[i] = _events(docs[i], pairs, lex)
+            try:
+                out[i] = _events(docs[i], pairs, lex)
+            except Exception as e:  # one bad document must not stop the batch; say which and why
+                if raise_errors:
+                    raise
+                docs[i].warnings.append(f"extract: {docs[i].id}: {type(e).__name__}: {e}")
+                out[i] = []
     return out
 
 
@@ -73,7 +80,29 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
             _complete(c, lex, res, ctx)
         cands.extend(found)
     dates.assign(cands, times, lex)
+    _dateline_place(doc, cands, ctx)
     return _records(doc, cands, lex)
+
+
+def _dateline_place(doc: Document, cands: list[frames.Candidate], ctx: DocContext) -> None:
+    """'SEOUL, le 7 novembre (Yonhap) –': a meeting with no place of its own, between parties one
+    of which is of the dateline's country, took place there."""
+    pos = 0
+    for line in doc.text[:2000].split("\n"):
+        m = dateline(line)
+        if m:
+            a = pos + m.start("place")
+            hit = next((x for x in ctx.mentions if x.start == a and x.kind in ("capital", "place", "city")), None)
+            if hit is None or not hit.actor.country:
+                return
+            iso = hit.actor.country
+            place = {"name": frames._english_place(hit.text, iso, ctx.lex).title(), "country": iso}
+            for c in cands:
+                if c.event == "CONSULT" and c.location is None and c.mode != "visit" and \
+                        any(p.country == iso for p in c.parts):
+                    c.location = dict(place)
+            return
+        pos += len(line) + 1
 
 
 def _candidates(sents: list[Sentence], lex: Lexicon) -> list[Sentence]:

@@ -103,7 +103,6 @@ class DocContext:
     lex: Lexicon
     mentions: list[ActorMention]
     last_person: Actor | None = None
-    clause_subject: Actor | None = None
     persons_by_sentence: dict[int, list[Actor]] = field(default_factory=dict)
 
     def mentions_in(self, start: int, end: int) -> list[ActorMention]:
@@ -218,7 +217,7 @@ class Resolver:
                                                              dets & {"leurs", "leur", "their", "both"}):
                 if "les" not in dets and "the" not in dets:
                     return None
-            pair = self.ctx.pair(self.off + h.idx)
+            pair = self.ctx.pair(self.off + len(h.doc.text))     # the text so far, this sentence included
             if len(pair) < 2:
                 return None
             if lem in mod.get("leader_heads", ()):
@@ -281,7 +280,9 @@ class Resolver:
                 a.text = h.text
                 return a
         if lem in mod.get("country_proxies", ()) or lem in mod.get("report_nouns", ()):
-            for slot, t in syntax.slots(h, self.syn):
+            named = [(("compound", c)) for c in h.children if c.i > h.i and c.dep_ in ("nmod", "appos", "flat:name")
+                     and syntax.prep_of(c, self.syn) is None and self.mention_of(c) is not None]
+            for slot, t in named + syntax.slots(h, self.syn):
                 if slot in ("pp:de", "pp:of", "compound", "poss"):
                     inner = self.actor(t)
                     if inner is not None:
@@ -301,6 +302,11 @@ class Resolver:
             if iso and lem in self.lex.cls("delegation"):
                 text = self.np_text(h)
                 return Actor(name=text, country=iso, type="person", role=text, text=text)
+            # 'plusieurs entités russes', 'North Korean soldiers': the country stands for them
+            if iso and any(ch.dep_ in self.syn.get("amod", ()) + self.syn.get("compound", ()) and
+                           (self.lex.demonyms.get(ch.lower_) or (self.mention_of(ch) and self.mention_of(ch).kind == "demonym"))
+                           for ch in h.children):
+                return country(iso, self.lex, self.np_text(h))
         return None
 
     def _name_in_np(self, h: Token) -> Actor | None:
@@ -350,9 +356,24 @@ class Resolver:
             keep.append(t)
         return " ".join(t.text for t in keep if not (t.i < h.i and t.dep_ == "case"))
 
+    def _clause_subject(self, h: Token) -> Actor | None:
+        """The person who is the subject of the clause around `h` (whose counterpart 'son homologue' is)."""
+        t = h
+        for _ in range(5):
+            if t.head == t:
+                break
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                for s, a in syntax.slots(t, self.syn):
+                    if s in ("subj", "subjpass") and a.i != h.i:
+                        cand = self.actor(a)
+                        if cand is not None and cand.type == "person":
+                            return cand
+        return None
+
     def counterpart(self, h: Token) -> Actor | None:
         """'son homologue nord-coréen': the holder of the subject's post in the other country."""
-        ref = self.ctx.clause_subject
+        ref = self._clause_subject(h)
         iso = self.np_country(h)
         if ref is None:
             return None

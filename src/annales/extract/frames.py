@@ -222,6 +222,11 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
                 if not any(key(a) == key(b) for b in c.parts):
                     c.recipient.append(a)
     c.actor, c.recipient = _prune(c.actor), _prune(c.recipient)
+    if c.frame.pos == "NOUN" and c.frame.symmetric and len(c.parts) < 2 and \
+            any(r == "actor" for k, r in roles.items() if k in ("pp:entre", "pp:between")):
+        for a in _between_surface(c, res):
+            if not any(key(a) == key(b) for b in c.parts):
+                c.actor.append(a)
     if c.frame.symmetric:
         c.actor = c.actor + [a for a in c.recipient if not any(key(a) == key(b) for b in c.actor)]
         c.recipient = []
@@ -255,6 +260,34 @@ def _and_next(t: Token, res: Resolver) -> list[Actor]:
             if m is not None:
                 return [m.actor]
     return []
+
+
+def _between_surface(c: Candidate, res: Resolver) -> list[Actor]:
+    """'un sommet entre X et Y' when the parser hangs 'entre X et Y' on the verb."""
+    doc = c.tok.doc
+    i = c.tok.i + 1
+    while i < len(doc) and doc[i].pos_ == "ADJ":
+        i += 1
+    if i + 1 >= len(doc) or doc[i].lower_ not in ("entre", "between"):
+        return []
+    j = i + 1
+    while j < len(doc) and doc[j].pos_ == "DET":
+        j += 1
+    m = res.mention_of(doc[j]) if j < len(doc) else None
+    if m is None:
+        return []
+    out = [m.actor]
+    k = j
+    while k < len(doc) and res.off + doc[k].idx < m.end:
+        k += 1
+    if k < len(doc) and doc[k].lower_ in ("et", "and"):
+        k += 1
+        while k < len(doc) and doc[k].pos_ == "DET":
+            k += 1
+        m2 = res.mention_of(doc[k]) if k < len(doc) else None
+        if m2 is not None:
+            out.append(m2.actor)
+    return out
 
 
 def _dest_by_surface(c: Candidate, lex: Lexicon, res: Resolver) -> None:
@@ -294,7 +327,7 @@ def _is_subject(tok: Token, syn) -> bool:
 
 
 def _pair(res: Resolver, t: Token) -> list[Actor]:
-    pair = res.ctx.pair(res.off + t.idx)
+    pair = res.ctx.pair(res.off + len(t.doc.text))
     return [country(iso, res.lex) for iso in pair] if len(pair) == 2 else []
 
 
@@ -352,7 +385,7 @@ def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
     if tok.dep_ in ("advmod", "npadvmod") or tok.dep_ in lex.syn.get("subj", ()) + lex.syn.get("subjpass", ()):
         return False
     from .modality import in_pp
-    if in_pp(tok, mod.get("temporal_preps", []) + mod.get("presupposing_preps", [])):
+    if in_pp(tok, mod.get("presupposing_preps", [])):
         return False
     return True
 

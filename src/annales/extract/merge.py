@@ -93,13 +93,6 @@ def _score(c: Candidate) -> tuple:
     return (not c.headline, c.mode == "visit", bool(c.recipient), named, prec, c.confidence, -c.sent.start)
 
 
-class Group(list):
-    """Candidates of one event, with the union of their participants."""
-
-    def view(self) -> Candidate:
-        return self[0]
-
-
 def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
     if not all(_same_type(c, x) and c.modality == x.modality and _overlap(c.date, x.date) for x in g):
         return False
@@ -116,8 +109,8 @@ def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
         return ca <= cb or cb <= ca
     if (pa or pb) and c.event != "CONSULT" and not c.headline:
         return False                 # 'X a acheté au gouvernement de Kim' is not 'la Corée du Nord fournit
-    # a country-level statement joins a group only when it names no other country
-    return ca <= cb if not pa else cb <= ca
+    # country-level statements: one must name no country the other lacks
+    return ca <= cb or cb <= ca
 
 
 def _opposite(a: Candidate, b: Candidate) -> bool:

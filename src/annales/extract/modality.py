@@ -66,6 +66,8 @@ def _one(c: Candidate, by_tok: dict, lex: Lexicon, res: Resolver) -> None:
                 break
             if t.pos_ in ("NOUN",) and lem in mod.get("possible_nouns", ()):
                 found.append("possible")
+            if t.pos_ == "ADJ" and (lem in mod.get("possible_adjs", ()) or t.lower_ in mod.get("possible_adjs", ())):
+                found.append("possible")
             if t.pos_ in ("VERB", "AUX", "ADJ"):
                 neg = syntax.negated(t, syn, mod)
                 if lem in mod.get("possible_neg_verbs", ()) and neg:
@@ -88,19 +90,28 @@ def _one(c: Candidate, by_tok: dict, lex: Lexicon, res: Resolver) -> None:
                 modals = {f.split(":", 1)[1] for f in feats if f.startswith("modal:")}
                 if modals & set(mod.get("possible_modals", ())):
                     found.append("possible")
+                elif modals & set(mod.get("conditional_modals", ())) and t != tok:
+                    found.append(_cond_kind(t, lex))
                 elif modals & set(mod.get("future_modals", ())) or "Fut" in feats:
                     found.append("planned")
     if not attributed:
         attributed = _sentence_sources(c, res, lex, found)
     c.modality = _pick(found)
-    c.attributed_to = [a for a in attributed if not any(key(a) == key(p) for p in c.parts)] \
-        if c.modality != "asserted" or c.parent is None else attributed
+    c.attributed_to = _dedupe(attributed)
     if c.parent is not None and c.parent.frame.complement:
         c.attributed_to = list(c.parent.actor)
 
 
+def _dedupe(actors: list) -> list:
+    out = []
+    for a in actors:
+        if not any(key(a) == key(b) for b in out):
+            out.append(a)
+    return out
+
+
 def _pick(found: list[str]) -> str:
-    for p in PRIORITY:
+    for p in PRIORITY + ("possible",):        # uncertainty above wins over a plan below it
         if p in found:
             return p
     return found[0] if found else "asserted"
@@ -189,8 +200,8 @@ def is_content(c: Candidate, lex: Lexicon) -> bool:
         if t.head == t:
             return False
         below, t = t, t.head
-        if below.dep_ in ("advcl",) + tuple(lex.syn.get("subj", ())):
-            return False
+        if below.dep_ in ("advcl", "prep", "advmod", "npadvmod") + tuple(lex.syn.get("subj", ())):
+            return False             # an adjunct ('in a phone call, they agreed') is not the content
         if t.lemma_.lower() in lex.mod.get("reporting_verbs", ()):
             return False
         if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.mod.get("content_verbs", ()):
@@ -231,7 +242,7 @@ def _sentence_sources(c: Candidate, res: Resolver, lex: Lexicon, found: list[str
     out = []
     preps = list(mod.get("attribution_preps", ()))
     for t in root.doc:
-        if t.pos_ in ("NOUN", "PROPN") and in_pp(t, preps) and (t.head.pos_ != "NOUN" or t.dep_ == "pobj"):
+        if t.pos_ in ("NOUN", "PROPN") and in_pp(t, preps):
             acts = res.actors(t)
             if acts:
                 out.extend(acts)

@@ -130,3 +130,23 @@ def test_sentence_splitter_keeps_offsets():
     assert [s.text for s in sents] == ["Kim a reçu M. Choïgou.", "Il a exprimé son soutien.", "Titre sans point"]
     assert all(text[s.start:s.end] == s.text for s in sents)
     assert [s.headline for s in sents] == [False, False, True]
+
+
+def test_role_phrase_names_the_holder_at_the_event_date():
+    # the same phrase, published in 2025: the 2023 visit was Shoigu's, yesterday's Belousov's
+    old = extract(doc_of("Le ministre russe de la Défense s'est rendu en Corée du Nord en juillet 2023.", "fr",
+                         "2025-11-07"))
+    new = extract(doc_of("Le ministre russe de la Défense s'est rendu en Corée du Nord hier.", "fr", "2025-11-07"))
+    assert old and new
+    assert fold(old[0].actor[0].name) != fold(new[0].actor[0].name)
+    assert old[0].actor[0].country == new[0].actor[0].country == "RUS"
+    assert old[0].date.value == "2023-07" and new[0].date.value == "2025-11-06"
+
+
+def test_dateline_gives_the_place_of_a_meeting_without_one():
+    text = "SEOUL, le 7 novembre (Yonhap) – Le ministre sud-coréen des Affaires étrangères s'est entretenu hier " \
+           "avec son homologue japonais."
+    recs = [r for r in extract(doc_of(text, "fr", "2025-11-07")) if r.event == "CONSULT"]
+    assert recs and recs[0].location == {"name": "Seoul", "country": "KOR"}
+    assert {a.country for a in recs[0].actor} == {"KOR", "JPN"}
+    assert recs[0].evidence[0].text.startswith("Le ministre")

@@ -100,7 +100,7 @@ def _run_with_progress(items: Iterable, args, fn=None, desc="documents") -> Iter
     bar = _progress(None, desc, args.quiet)
     events = 0
     try:
-        for out in pipeline.run(items, workers=args.workers, **({"fn": fn} if fn else {})):
+        for out in pipeline.run(items, workers=args.workers, fn=fn or pipeline.process):
             events += len(out.records)
             bar.update(1)
             bar.set_postfix(events=events, refresh=False)
@@ -111,45 +111,42 @@ def _run_with_progress(items: Iterable, args, fn=None, desc="documents") -> Iter
 
 # -- commands ------------------------------------------------------------------
 
-def cmd_extract(args) -> int:
+def _write_jsonl(args, verb: str, lines_of, fn=None) -> int:
+    """Run the pipeline (or `fn`) over the inputs, writing the dicts `lines_of(outcome)` gives as JSONL."""
     tally = Tally()
     with _output(args.output) as fh:
-        for out in _run_with_progress(_read(args), args):
+        for out in _run_with_progress(_read(args), args, fn=fn):
             tally.add(out)
-            for rec in out.records:
-                _json_line(fh, rec.to_dict())
-    return tally.report("extract")
+            for obj in lines_of(out):
+                _json_line(fh, obj)
+    return tally.report(verb)
+
+
+def cmd_extract(args) -> int:
+    return _write_jsonl(args, "extract", lambda out: (rec.to_dict() for rec in out.records))
 
 
 def cmd_clean(args) -> int:
     from . import pipeline
 
-    tally = Tally()
-    with _output(args.output) as fh:
-        for out in _run_with_progress(_read(args), args, fn=pipeline.clean_only):
-            tally.add(out)
-            if out.document is not None:
-                _json_line(fh, out.document.to_dict())
-    return tally.report("clean")
+    return _write_jsonl(args, "clean", lambda out: [out.document.to_dict()] if out.document else [],
+                        fn=pipeline.clean_only)
 
 
 def cmd_dates(args) -> int:
     """Temporal expressions of each document; offsets into the text as given for .txt input."""
     from . import pipeline, timex
 
-    tally = Tally()
-    with _output(args.output) as fh:
-        for out in _run_with_progress(_read(args), args, fn=pipeline.clean_only):
-            tally.add(out)
-            doc = out.document
-            if doc is None:
-                continue
-            text = doc.raw if doc.kind == "text" else doc.text
-            for t in timex.tag(text, doc.language or "fr", doc.published):
-                _json_line(fh, {"doc": doc.id, "start": t.start, "end": t.end, "text": t.text,
-                                "value": t.value, "precision": t.precision,
-                                "earliest": t.earliest, "latest": t.latest})
-    return tally.report("dates")
+    def expressions(out):
+        doc = out.document
+        if doc is None:
+            return
+        text = doc.raw if doc.kind == "text" else doc.text
+        for t in timex.tag(text, doc.language or "fr", doc.published):
+            yield {"doc": doc.id, "start": t.start, "end": t.end, "text": t.text, "value": t.value,
+                   "precision": t.precision, "earliest": t.earliest, "latest": t.latest}
+
+    return _write_jsonl(args, "dates", expressions, fn=pipeline.clean_only)
 
 
 def cmd_ingest(args) -> int:
@@ -207,35 +204,33 @@ def _open_store(args):
     return Store(args.db, readonly=True)
 
 
-def cmd_events(args) -> int:
+def _print_events(args, render) -> int:
+    """Query the store with the filters and print the events as JSONL, CSV or `render(events)`."""
     from . import export
 
-    store = _open_store(args)
-    events = store.fused_events(**_filters(args), limit=args.limit)
+    events = _open_store(args).fused_events(**_filters(args), limit=args.limit)
     if args.format == "jsonl":
         for ev in events:
             _json_line(sys.stdout, ev)
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(export.CSV_COLUMNS)
-        for ev in events:
-            writer.writerow(export.csv_row(ev))
+        writer.writerows(export.csv_row(ev) for ev in events)
     else:
-        print(export.table(events))
+        print(render(events))
     return 0
+
+
+def cmd_events(args) -> int:
+    from . import export
+
+    return _print_events(args, export.table)
 
 
 def cmd_timeline(args) -> int:
     from . import export
 
-    store = _open_store(args)
-    events = store.fused_events(**_filters(args), limit=args.limit)
-    if args.format == "jsonl":
-        for ev in events:
-            _json_line(sys.stdout, ev)
-    else:
-        print(export.chronology(events))
-    return 0
+    return _print_events(args, export.chronology)
 
 
 def cmd_export(args) -> int:

@@ -13,7 +13,7 @@ import re
 from .. import nlp
 from ..model import Document, EventRecord
 from . import dates, frames, merge, modality, quantity, syntax
-from .actors import DocContext, Resolver, country, find_mentions, key
+from .actors import ROLE_OF, DocContext, Resolver, country, find_mentions, key, redate_roles
 from .lexicon import Lexicon, default_cameo, lexicon
 from .text import Sentence, dateline, split
 
@@ -78,8 +78,14 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
         found = [c for c in found if not modality.is_content(c, lex)]
         for c in found:
             _complete(c, lex, res, ctx)
-        cands.extend(found)
+        cands.extend(c for c in found if c.actor)     # an event nobody did is not recorded
     dates.assign(cands, times, lex)
+    pub = doc.published.value if doc.published else None
+    for c in cands:
+        if c.date is not None:
+            c.actor = redate_roles(c.actor, c.date.value, pub)
+            c.recipient = redate_roles(c.recipient, c.date.value, pub)
+    ROLE_OF.clear()
     _dateline_place(doc, cands, ctx)
     return _records(doc, cands, lex)
 
@@ -151,7 +157,14 @@ def _complete(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext)
     """Per-candidate settling that needs the whole sentence: owners of troops, the host of a
     visit, 'la capitale', quantities, confidence."""
     if c.event in ("AID", "MOBILIZE") and not c.actor and c.obj is not None:
+        # 'des troupes nord-coréennes', 'North Korean troops': the troops' country sends them
         iso = next((lex.demonyms.get(ch.lower_) for ch in c.obj.children if lex.demonyms.get(ch.lower_)), None)
+        if iso is None:
+            for ch in c.obj.children:
+                m = res.mention_of(ch)
+                if m is not None and m.kind == "demonym" and m.actor.country:
+                    iso = m.actor.country
+                    break
         if iso:
             c.actor.append(country(iso, lex))
     if c.frame.flag("foreign_dest"):
@@ -176,6 +189,13 @@ def _complete(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext)
         c.location = ctx.capital_place(list(dict.fromkeys(isos)), c.off + c.tok.idx) if isos else None
     if c.event in ("AID", "MOBILIZE") and c.obj is not None:
         c.quantity = quantity.find(c.obj, lex)
+        if c.quantity is None and c.frame.pos == "NOUN":
+            # 'une aide de 425 millions de dollars': the amount hangs on the event noun
+            for t in c.tok.subtree:
+                if t.i > c.tok.i and t.pos_ == "NOUN" and (t.lemma_.lower() in lex.quant.get("units", {})):
+                    c.quantity = quantity.find(t, lex)
+                    if c.quantity:
+                        break
     if c.anchor is None:
         c.anchor = dates.anchored(c, lex)
     if any(a.type == "country" for a in c.parts):

@@ -401,11 +401,39 @@ class Resolver:
         return None
 
 
+ROLE_OF: dict[int, ActorMention] = {}     # id(actor copy) -> the role mention it came from (per call)
+
+
 def _copy(m: ActorMention) -> Actor:
     a = copy.copy(m.actor)
     if not a.text:
         a.text = m.text
+    if getattr(m, "role_key", None):
+        ROLE_OF[id(a)] = m
     return a
+
+
+def redate_roles(actors: list[Actor], date: str | None, published: str | None) -> list[Actor]:
+    """A role phrase ('le ministre russe de la Défense') names whoever held the post on the event's
+    date, not on the publication date: re-resolve it through the linker."""
+    if not date or date == published:
+        return actors
+    mod = _linker()
+    if mod is None or not hasattr(mod, "resolve_role"):
+        return actors
+    out = []
+    for a in actors:
+        m = ROLE_OF.get(id(a))
+        if m is not None:
+            try:
+                b = mod.resolve_role(m, date)
+                if b.id:              # several holders then: keep the linker's reading
+                    b.text = b.text or a.text
+                    a = b
+            except Exception:
+                pass
+        out.append(a)
+    return out
 
 
 def key(a: Actor) -> str:

@@ -101,6 +101,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
         obj = _need(f, tok, lex)
         if obj is None:
             return None
+    if f.flag("passive_only") and not syntax.is_passive(tok, syn):
+        return None
     if f.flag("no_pp") and any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("no_pp")):
         return None
     if f.flag("need_pp") and not any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("need_pp")):
@@ -350,9 +352,8 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
             continue
         frames = lex.verbs.get(t.lemma_.lower(), [])
         ctrl = next((f.controller for f in frames if f.controller), None)
-        if not ctrl and t.lemma_.lower() in mod.get("reporting_verbs", ()) and \
-                child.dep_ in syn.get("clausal", ()) + ["obj", "dobj"]:
-            return None
+        if not ctrl and t.lemma_.lower() in mod.get("reporting_verbs", ()) and child.dep_ in ("ccomp", "parataxis"):
+            return None              # 'X a annoncé que Y...': the reporter is not Y ('X a annoncé une aide' is X's)
         items = syntax.slots(t, syn)
         passive = syntax.is_passive(t, syn)
         want = ["subjpass"] if passive and ctrl in ("obj", "iobj") else \

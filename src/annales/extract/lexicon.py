@@ -164,6 +164,8 @@ def lexicon(lang: str) -> Lexicon | None:
 @lru_cache(maxsize=None)
 def cameo_table() -> dict:
     """(event, mode) -> default CAMEO code, read from the CAMEO↔PLOVER table we use (cameo.json)."""
+    if not CAMEO_PATH.exists():      # trigger entries carry their own codes; this is the fallback
+        return {}
     return json.loads(CAMEO_PATH.read_text(encoding="utf-8"))
 
 

@@ -20,7 +20,7 @@ def fold_name(name: str | None) -> str:
 
 def _named(a: Actor) -> bool:
     """A specific person or organisation (not a country, not an unresolved role phrase)."""
-    return a.type in ("person", "organization", "group") and not (a.id is None and a.role and a.role == a.text)
+    return a.type in ("person", "organization", "group") and not (a.id is None and a.role)
 
 
 def _persons(parts: list[Actor]) -> set[str]:
@@ -69,6 +69,8 @@ def _same_type(a: Candidate, b: Candidate) -> bool:
         return False                 # sending troops and sending shells are two events
     if a.quantity and b.quantity and a.quantity != b.quantity:
         return False
+    if a.event in ("ACCUSE", "REJECT", "REQUEST", "THREATEN"):
+        return True                  # 'summoned the ambassador to protest': one complaint, two verbs
     return (a.cameo or "")[:3] == (b.cameo or "")[:3] and a.mode == b.mode
 
 
@@ -107,7 +109,9 @@ def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
         return False
     if pa and pb:
         return ca <= cb or cb <= ca
-    if (pa or pb) and c.event != "CONSULT" and not c.headline:
+    speech = c.event in ("ACCUSE", "REJECT", "REQUEST", "THREATEN") and \
+        bool(_countries(c.actor) & {p.country for x in g for p in x.actor})
+    if (pa or pb) and c.event != "CONSULT" and not c.headline and not speech:
         return False                 # 'X a acheté au gouvernement de Kim' is not 'la Corée du Nord fournit
     # country-level statements: one must name no country the other lacks
     return ca <= cb or cb <= ca

@@ -50,6 +50,8 @@ def _one(c: Candidate, by_tok: dict, lex: Lexicon, res: Resolver) -> None:
     # background events in temporal phrases ("lors de sa visite") are presupposed, not claimed
     if c.frame.pos == "NOUN" and in_pp(tok, mod.get("temporal_preps", []) + mod.get("presupposing_preps", [])):
         c.background = True
+    if c.frame.flag("modality"):
+        found.append(c.frame.flag("modality"))      # 'X est attendu à Y': a planned visit
     found += _own_cues(c, lex)
     found += _predicate_cues(c, lex)
     if not c.background:

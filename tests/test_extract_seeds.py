@@ -1,7 +1,8 @@
 """The seed articles, scored with the referee (shared/tools/score_events.py) against the gold.
 
-Floors are what the extractor was measured at (lenient F1 0.98, strict F1 0.79, 7/7 main
-events, date accuracy 0.87, modality accuracy 0.94 on 2026-11-23), rounded down a little.
+Floors are what the extractor was measured at (lenient F1 0.98, strict F1 0.83, 7/7 main
+events, date accuracy 0.87, modality accuracy 0.94 on 2026-11-23, with the linker and time
+tagger of that day), rounded down a little.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def scores(predicted):
 
 def test_seed_scores_reach_the_floors(scores):
     assert scores["f1"] >= 0.90, scores
-    assert scores["strict_f1"] >= 0.72, scores
+    assert scores["strict_f1"] >= 0.75, scores
     assert scores["main_recall"] == "7/7", scores
     assert scores["date_accuracy"] >= 0.85, scores
     assert scores["modality_accuracy"] >= 0.90, scores

@@ -209,8 +209,10 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             if not any(key(a) == key(b) for b in c.parts):
                 side.append(a)
     if c.frame.pos == "NOUN" and not c.actor and ("pp:de" in roles or "poss" in roles) and noun_may_inherit(c, lex) \
-            and not any(s in ("pp:de", "poss", "pp:by", "pp:of") and not _is_need_word(t, c, lex)
+            and not any(s in ("pp:de", "poss", "pp:by", "pp:of") and not _is_need_word(t, c, lex) and
+                        (t.pos_ in ("PROPN", "PRON", "DET") or t.lemma_.lower() in lex.cls("delegation"))
                         for s, t in syntax.slots(c.tok, syn) if s in roles):
+        # a stated doer we could not resolve ('la visite de M. X') blocks inheriting the subject
         for a in _controller(c, res, lex) or []:
             if not any(key(a) == key(b) for b in c.parts):
                 c.actor.append(a)
@@ -352,8 +354,11 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
             continue
         frames = lex.verbs.get(t.lemma_.lower(), [])
         ctrl = next((f.controller for f in frames if f.controller), None)
-        if not ctrl and t.lemma_.lower() in mod.get("reporting_verbs", ()) and child.dep_ in ("ccomp", "parataxis"):
-            return None              # 'X a annoncé que Y...': the reporter is not Y ('X a annoncé une aide' is X's)
+        if not ctrl and t.lemma_.lower() in mod.get("reporting_verbs", ()) and not (
+                child.i == c.tok.i and child.pos_ == "NOUN" or "Part" in child.morph.get("VerbForm")):
+            # 'X a annoncé que Y...', 'X a évoqué ... pour discuter des ventes': the reporter is not the
+            # doer; but 'X a annoncé une aide' and 'X a dénoncé ..., accusant Y' are X's
+            return None
         items = syntax.slots(t, syn)
         passive = syntax.is_passive(t, syn)
         want = ["subjpass"] if passive and ctrl in ("obj", "iobj") else \

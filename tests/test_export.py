@@ -50,7 +50,13 @@ def test_csv_rows_follow_the_columns(events):
 def test_chronology_reads_as_a_timeline(events):
     text = export.chronology(events)
     lines = text.splitlines()
-    assert len(lines) == len(events)
+    undated = [e for e in events if not (e.get("date") or {}).get("value") and not (e.get("date") or {}).get("earliest")]
+    # one line per event, plus a blank line and a heading before the undated ones
+    assert len(lines) == len(events) + (2 if undated else 0)
+    if undated:
+        head = lines.index(next(l for l in lines if l.startswith("Undated")))
+        assert all(l.startswith("undated") for l in lines[head + 1:])
+        assert not any(l.startswith("undated") for l in lines[:head])
     assert any(l.startswith("2023-07-26") and "Sergei Shoigu (RUS) visits Kang Sun-nam (PRK)" in l and "2 sources" in l
                for l in lines)
     assert any(l.startswith("2024-06 ") and "Vladimir Putin (RUS) visits Kim Jong Un (PRK)" in l for l in lines)

@@ -164,21 +164,39 @@ def event_words(ev: dict) -> str:
 
 
 def chronology(events: list[dict]) -> str:
-    """The readable timeline, one line per event, in the order given (the store's date order)."""
+    """The readable timeline, one line per event, in the order given (the store's date order).
+
+    Events whose text gives no time are listed after the dated ones, under their own
+    heading: they cannot be placed on the timeline, but the analyst should see them.
+    """
     ph = _phrases()
-    lines = []
-    for ev in events:
-        parts = [f"{date_words(ev.get('date')):<17}", event_words(ev)]
-        modality = ev.get("modality") or "asserted"
-        if modality != "asserted":
-            parts[-1] += f" ({ph['modality'].get(modality, modality)})"
-        n = len(ev.get("sources") or [])
-        extra = [ph["sources"]["one"] if n == 1 else ph["sources"]["many"].format(n=n)]
-        if ev.get("conflicts"):
-            slots = ", ".join(dict.fromkeys(c.get("slot", "") for c in ev["conflicts"]))
-            extra.append("⚠ " + ph["conflict"].format(slots=slots))
-        lines.append(f"{parts[0]}  {parts[1]}  [{'; '.join(extra)}]")
+    dated = [ev for ev in events if _has_date(ev)]
+    undated = [ev for ev in events if not _has_date(ev)]
+    lines = [_chronology_line(ev, ph) for ev in dated]
+    if undated:
+        if lines:
+            lines.append("")
+        lines.append(ph["undated_heading"].format(n=len(undated)))
+        lines += [_chronology_line(ev, ph) for ev in undated]
     return "\n".join(lines)
+
+
+def _has_date(ev: dict) -> bool:
+    d = ev.get("date") or {}
+    return bool(d.get("value") or d.get("earliest") or d.get("latest"))
+
+
+def _chronology_line(ev: dict, ph: dict) -> str:
+    parts = [f"{date_words(ev.get('date')):<17}", event_words(ev)]
+    modality = ev.get("modality") or "asserted"
+    if modality != "asserted":
+        parts[-1] += f" ({ph['modality'].get(modality, modality)})"
+    n = len(ev.get("sources") or [])
+    extra = [ph["sources"]["one"] if n == 1 else ph["sources"]["many"].format(n=n)]
+    if ev.get("conflicts"):
+        slots = ", ".join(dict.fromkeys(c.get("slot", "") for c in ev["conflicts"]))
+        extra.append("⚠ " + ph["conflict"].format(slots=slots))
+    return f"{parts[0]}  {parts[1]}  [{'; '.join(extra)}]"
 
 
 def _cut(s: str, width: int) -> str:

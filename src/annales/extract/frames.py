@@ -355,7 +355,8 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
         frames = lex.verbs.get(t.lemma_.lower(), [])
         ctrl = next((f.controller for f in frames if f.controller), None)
         if not ctrl and t.lemma_.lower() in mod.get("reporting_verbs", ()) and not (
-                child.i == c.tok.i and child.pos_ == "NOUN" or "Part" in child.morph.get("VerbForm")):
+                child.i == c.tok.i and child.pos_ == "NOUN" or
+                child.dep_ == "advcl" and "Part" in child.morph.get("VerbForm")):
             # 'X a annoncé que Y...', 'X a évoqué ... pour discuter des ventes': the reporter is not the
             # doer; but 'X a annoncé une aide' and 'X a dénoncé ..., accusant Y' are X's
             return None

@@ -756,9 +756,10 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
         return RoleMention(c.start, c.end, surface, _with_text(a, surface), "role", 0.9, c.role, of, c.to)
     if c.of is None:
         return None   # "le vice-ministre de la Défense" with no country and no earlier holder: nothing to say
-    if c.not_current:   # a former/future holder: the country is known, the person is not
+    if c.not_current:   # a former/future or generic holder: the country is known, the person is not
         actor = Actor(name=surface, country=c.of, type="person", text=surface)
-        return RoleMention(c.start, c.end, surface, actor, "role", 0.5, c.role, c.of, c.to)
+        # no role key: re-resolving at the event's date (resolve_role) must not name anyone either
+        return RoleMention(c.start, c.end, surface, actor, "role", 0.5, None, c.of, c.to)
     actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to),
                          date, kb)
     return RoleMention(c.start, c.end, surface, actor, "role", 0.9 if actor.id else 0.6, c.role, c.of, c.to)

@@ -132,6 +132,7 @@ class Entity:
     capital: dict[str, str] = field(default_factory=dict)
     capital_variants: dict[str, list[str]] = field(default_factory=dict)
     metonym_for: str | None = None
+    executive: str | None = None         # countries: the post that leads the government ("the Japanese leader")
     kb: "KnowledgeBase | None" = field(default=None, repr=False, compare=False)
 
     def capitals(self) -> dict[str, list[str]]:
@@ -183,6 +184,8 @@ class Entity:
             d["roles"] = [r.to_dict() for r in self.roles]
         if self.metonym_for:
             d["metonym_for"] = self.metonym_for
+        if self.executive:
+            d["executive"] = self.executive
         return d
 
 
@@ -207,7 +210,7 @@ def entity_from_dict(d: dict) -> Entity:
                   demonyms={lg: list(v) for lg, v in (d.get("demonyms") or {}).items()},
                   capital=dict(d.get("capital") or {}),
                   capital_variants={lg: list(v) for lg, v in (d.get("capital_variants") or {}).items()},
-                  metonym_for=d.get("metonym_for"))
+                  metonym_for=d.get("metonym_for"), executive=d.get("executive"))
 
 
 def _merge(a: Entity, b: Entity) -> None:
@@ -222,7 +225,7 @@ def _merge(a: Entity, b: Entity) -> None:
     for r in b.roles:
         if r not in a.roles:
             a.roles.append(r)
-    for k in ("country", "code", "wikidata", "metonym_for"):
+    for k in ("country", "code", "wikidata", "metonym_for", "executive"):
         if getattr(b, k):
             setattr(a, k, getattr(b, k))
     if b.type and b.type != "person":
@@ -324,7 +327,14 @@ class KnowledgeBase:
                 if e not in lst:
                     lst.append(e)
         # an acting holder overlaps the formal one (a suspended president): the formal holder answers
-        return formal or acting
+        found = formal or acting
+        if not found and role == "leader" and of:
+            # "le dirigeant chinois": only a few countries have a supreme leader; elsewhere the press
+            # means whoever runs the executive (the president, or the prime minister where the head
+            # of state is ceremonial: the country's `executive`)
+            c = self.country(of)
+            return self.holders((c.executive if c and c.executive else "head_of_state"), of, date, to)
+        return found
 
     def role_on(self, entity: Entity | str, date: str | None) -> str | None:
         """The role label to show for `entity` on `date`, e.g. "defence minister of Russia"."""
@@ -341,7 +351,7 @@ class KnowledgeBase:
             return f"{sector} of {self.country_name(role.of) or role.code[:3]} ({role.code})".strip()
         if role.title and role.role not in labels_with_title_ignored():
             country = self.country_name(role.of)
-            return role.title if not country or country in role.title else f"{role.title} of {country}"
+            return role.title if not country or country in role.title else f"{role.title} of {self._label_country(role.of)}"
         tpl = labels.get(role.role) or (role.role.replace("_", " ") + " of {of}")
         if role.role == "ambassador" and not role.to:
             tpl = labels.get("ambassador_no_host", "ambassador of {of}")

@@ -617,7 +617,9 @@ def _family_names(surface: str, country: str | None) -> set[str]:
     korean_shape = re.search(r"-[a-z]", words[-1]) is not None
     first = korean_shape or country in VOCAB["family_name_first"]
     fam = words[0] if first else words[-1]
-    return {fold(fam)} if len(fam) >= 3 else set()
+    # Chinese and Korean family names are often two letters ("Xi", "Li", "Yu"); elsewhere a
+    # two-letter last word is rather a particle or initial
+    return {fold(fam)} if len(fam) >= (2 if first else 3) and fam[0].isupper() else set()
 
 
 def link(doc: Document, parsed: list | None = None, kb: KnowledgeBase | None = None) -> list[ActorMention]:
@@ -737,7 +739,7 @@ def _short_forms(text, toks, mentions, families, m: Matcher) -> list[ActorMentio
     out = []
     for t in toks:
         w = text[t.start:t.end]
-        if t.norm in names and w[0].isupper() and not any(s <= t.start < e for s, e in covered):
+        if t.norm in names and w[0].isupper() and t.norm not in m.stop and not any(s <= t.start < e for s, e in covered):
             a = _local_family(t.norm, t.start, families)
             if a:
                 out.append(ActorMention(t.start, t.end, w, _with_text(a, w), "short", 0.9))

@@ -227,7 +227,6 @@ class Resolver:
 
     def leader(self, iso: str) -> Actor:
         """The leader of a country at the publication date, when the knowledge base knows one."""
-        mod = _linker()
         date = self.ctx.doc.published.value if self.ctx.doc.published else None
         try:
             from ..actors.kb import default_kb

@@ -171,7 +171,8 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
     got_subj = False
     for slot, t in _slot_items(c, syn):
         role = roles.get(slot)
-        if slot == "subj" and t.pos_ == "PRON" and "Rel" in t.morph.get("PronType") and c.tok.head != c.tok:
+        if slot == "subj" and t.pos_ == "PRON" and ("Rel" in t.morph.get("PronType") or t.tag_ in ("WP", "WDT")) \
+                and c.tok.head != c.tok:
             t = c.tok.head if c.tok.dep_ in syn.get("relcl", ()) else t
         if not role:
             continue
@@ -326,10 +327,6 @@ def _is_need_word(t: Token, c: Candidate, lex: Lexicon) -> bool:
     return (c.obj is not None and t.i == c.obj.i) or t.lemma_.lower() in words
 
 
-def _is_subject(tok: Token, syn) -> bool:
-    return tok.dep_ in syn.get("subj", ()) + syn.get("subjpass", ())
-
-
 def _pair(res: Resolver, t: Token) -> list[Actor]:
     pair = res.ctx.pair(res.off + len(t.doc.text))
     return [country(iso, res.lex) for iso in pair] if len(pair) == 2 else []
@@ -435,8 +432,9 @@ def _valid(c: Candidate, lex: Lexicon, res: Resolver) -> bool:
         objs = [t for s, t in _slot_items(c, lex.syn) if s == "obj"]
         if not objs or not any(res.actors(t) for t in objs):
             return False
-        if f.flag("need_person_obj") and not any(a.type == "person" for t in objs for a in res.actors(t)):
-            return False
+        if f.flag("need_person_obj") and not any(a.type in ("person", "organization") for t in objs for a in res.actors(t)) \
+                and not any(t.lemma_.lower() in lex.cls("delegation") for t in objs):
+            return False             # 'recevoir Poutine / une délégation', not 'recevoir la Russie
     if f.flag("need_dest") and not c.recipient and not (c.location and c.location.get("country")):
         return False
     if f.event == "CONSULT" and f.mode == "visit" and not c.actor and f.roles.get("subj") == "actor":

@@ -334,3 +334,51 @@ def test_bare_post_refers_to_the_one_holder_named_before(kb):
     t = "Sergueï Choïgou a rencontré Kang Sun-nam. Le ministre de la Défense a visité une usine."
     ms = link(doc(t, "2023-07-27"), kb=kb)        # two defence ministers named: no guess
     assert not any(m.text == "ministre de la Défense" for m in ms)
+
+
+# ---------------------------------------------------------------- shipped knowledge base, press phrasing
+
+@pytest.fixture(scope="module")
+def shipped():
+    return KnowledgeBase.load(shipped=True, user=False)
+
+
+def test_two_letter_chinese_family_name_follows_the_full_name(shipped):
+    t = "Kim Jong Un stood beside Xi Jinping at the parade. He is expected to meet Xi before leaving. Li declined."
+    ms = link(doc(t, "2025-09-04", "en"), kb=shipped)
+    assert find(ms, "Xi").actor.id == "xi-jinping"
+    assert not any(m.text == "Li" for m in ms)          # no Li named in full: nobody
+
+
+def test_leader_falls_back_to_who_runs_the_executive(shipped):
+    t = "Le dirigeant chinois a reçu le dirigeant japonais, puis le dirigeant nord-coréen."
+    ms = link(doc(t, "2023-03-22"), kb=shipped)
+    assert find(ms, "dirigeant chinois").actor.id == "xi-jinping"          # president
+    assert find(ms, "dirigeant japonais").actor.id == "fumio-kishida"      # prime minister: the emperor is ceremonial
+    assert find(ms, "dirigeant nord-coréen").actor.id == "kim-jong-un"     # a real `leader` role wins
+    assert [e.id for e in shipped.holders("leader", "JPN", "2023-03-22")] == ["fumio-kishida"]
+
+
+def test_feminine_role_phrases_and_former_holders(shipped):
+    t = "Vendredi, la cheffe de la diplomatie nord-coréenne a vu Sergueï Lavrov. L'ancien ministre de la Défense a parlé."
+    ms = link(doc(t, "2024-11-05"), kb=shipped)
+    assert find(ms, "cheffe de la diplomatie nord-coréenne").actor.id == "choe-son-hui"
+    assert all(m.actor.id is None for m in ms if "Défense" in m.text)
+
+
+def test_bodies_without_a_country(shipped):
+    t = "Zelensky addressed Congress. The leaders of the Quad met in Tokyo while G7 countries watched."
+    ms = link(doc(t, "2022-12-22", "en"), kb=shipped)
+    assert find(ms, "Congress").actor.id == "us-congress"
+    assert find(ms, "Quad").actor.id == "quad" and find(ms, "Quad").actor.country is None
+    assert find(ms, "G7").actor.id == "g7"
+    ms = link(doc("Il a participé à la réunion du Conseil OTAN-Ukraine.", "2023-07-13"), kb=shipped)
+    assert find(ms, "Conseil OTAN-Ukraine").actor.id == "nato-ukraine-council"
+
+
+def test_american_spelling_and_counterpart(shipped):
+    ms = link(doc("The US defense secretary met his Chinese counterpart.", "2024-06-01", "en"), kb=shipped)
+    austin = find(ms, "US defense secretary").actor
+    assert austin.id == "lloyd-austin"
+    assert counterpart(austin, "CHN", "2024-06-01", shipped).id == "dong-jun"
+    assert counterpart(austin, "CHN", "2023-06-01", shipped).id == "li-shangfu"

@@ -276,6 +276,12 @@ def test_domain_posts_are_covered_through_2020_2025():
     ("head_of_government", "JPN", "2023-09-05", None, {"fumio-kishida"}),
     ("head_of_government", "JPN", "2025-03-01", None, {"shigeru-ishiba"}),
     ("head_of_government", "JPN", "2025-11-06", None, {"sanae-takaichi"}),
+    ("head_of_state", "POL", "2022-12-22", None, {"andrzej-duda"}),
+    ("head_of_government", "SWE", "2023-07-12", None, {"ulf-kristersson"}),
+    ("head_of_government", "AUS", "2022-05-24", None, {"anthony-albanese"}),
+    ("foreign_minister", "IRN", "2022-11-06", None, {"hossein-amir-abdollahian"}),
+    ("speaker", "USA", "2022-08-02", None, {"nancy-pelosi"}),
+    ("speaker", "USA", "2009-06-01", None, {"nancy-pelosi"}),
 ])
 def test_who_held_the_post(role, of, day, to, expected):
     assert holders(role, of, day, to) == expected
@@ -344,6 +350,10 @@ def test_organizations_fields_and_links():
     ("nato", None, "IGONAT", {"NATO", "OTAN"}),
     ("un-security-council", None, "IGOUNO", {"Conseil de sécurité de l'ONU", "UN Security Council"}),
     ("iaea", None, "IGOIAE", {"AIEA", "IAEA"}),
+    ("us-congress", "USA", "USALEG", {"Congress", "Congrès américain"}),
+    ("quad", None, None, {"Quad"}),
+    ("nato-ukraine-council", None, "IGONAT", {"NATO-Ukraine Council", "Conseil OTAN-Ukraine"}),
+    ("g7", None, "IGOG7", {"G7"}),
 ])
 def test_key_organizations(oid, country, code, forms):
     o = BY_ID[oid]

@@ -124,3 +124,23 @@ def test_seeds_score_with_the_referee(tmp_path):
     result = json.loads(score.stdout)
     print("referee:", {k: v for k, v in result.items() if k not in ("missed", "extra")})
     assert result["f1"] >= SEEDS_F1_FLOOR
+
+
+def test_actors_import_then_show_and_link(tmp_path):
+    """A user's dictionary, imported through the command, extends the knowledge base for every command."""
+    import os
+
+    (tmp_path / "dict.txt").write_text(
+        "# written for this test\nIVAN_PETROVSKY_\n+IVAN_PETROVSKI_\n[RUSMIL 190301-230615]\n", encoding="utf-8")
+    env = dict(os.environ, ANNALES_HOME=str(tmp_path / "home"))
+    run = lambda *a: subprocess.run([sys.executable, "-m", "annales", *a], capture_output=True, text=True,
+                                    cwd=ROOT, env=env, timeout=300)
+    imp = run("actors", "import", str(tmp_path / "dict.txt"))
+    assert imp.returncode == 0, imp.stderr
+    assert "imported 1 actors" in imp.stderr
+    assert list((tmp_path / "home" / "actors").glob("*.jsonl"))
+    show = run("actors", "show", "Ivan Petrovsky")
+    assert show.returncode == 0, show.stderr
+    assert "2019-03-01" in show.stdout and "2023-06-15" in show.stdout
+    known = run("actors", "show", "Sergei Shoigu")
+    assert "defence minister of Russia" in known.stdout and "2024-05-12" in known.stdout

@@ -367,13 +367,23 @@ def test_feminine_role_phrases_and_former_holders(shipped):
 
 
 def test_bodies_without_a_country(shipped):
-    t = "Zelensky addressed Congress. The leaders of the Quad met in Tokyo while G7 countries watched."
+    t = "Zelensky addressed Congress. The Quad met in Tokyo while G7 countries watched."
     ms = link(doc(t, "2022-12-22", "en"), kb=shipped)
     assert find(ms, "Congress").actor.id == "us-congress"
     assert find(ms, "Quad").actor.id == "quad" and find(ms, "Quad").actor.country is None
-    assert find(ms, "G7").actor.id == "g7"
-    ms = link(doc("Il a participé à la réunion du Conseil OTAN-Ukraine.", "2023-07-13"), kb=shipped)
-    assert find(ms, "Conseil OTAN-Ukraine").actor.id == "nato-ukraine-council"
+    # the members taken together are the body, not two countries or people of the context
+    assert find(ms, "G7 countries").actor.id == "g7"
+    ms = link(doc("The leaders of the Quad met in Tokyo. Leaders of China and Russia", "2022-05-24", "en"), kb=shipped)
+    assert find(ms, "leaders of the Quad").actor.id == "quad"
+    assert not any(m.actor.id == "quad" for m in ms if "China" in m.text)
+    ms = link(doc("Les pays du G7 et les alliés de l'OTAN ont participé à la réunion du Conseil OTAN-Ukraine.",
+                  "2023-07-13"), kb=shipped)
+    assert find(ms, "pays du G7").actor.id == "g7"
+    assert find(ms, "alliés de l'OTAN").actor.id == "nato"
+    assert find(ms, "Conseil OTAN-Ukraine").actor.id == "nato"     # one mention, not NATO and Ukraine
+    # a national body has no member countries: "les pays du Pentagone" is not a phrase the linker builds
+    ms = link(doc("Les membres du Pentagone ont parlé.", "2023-07-13"), kb=shipped)
+    assert not any(m.text.startswith("membres") for m in ms)
 
 
 def test_american_spelling_and_counterpart(shipped):
@@ -382,3 +392,26 @@ def test_american_spelling_and_counterpart(shipped):
     assert austin.id == "lloyd-austin"
     assert counterpart(austin, "CHN", "2024-06-01", shipped).id == "dong-jun"
     assert counterpart(austin, "CHN", "2023-06-01", shipped).id == "li-shangfu"
+
+
+def test_bare_posts_name_only_the_holder_named_before(shipped):
+    t = ("US Defense Secretary Lloyd Austin met the defense secretary of Japan. The defense secretary said talks "
+         "went well. The foreign minister was absent.")
+    ms = link(doc(t, "2023-06-01", "en"), kb=shipped)
+    secs = [m for m in ms if m.text == "defense secretary"]
+    assert [m.actor.id for m in secs] == ["lloyd-austin"]      # not the one "of Japan"
+    assert not any(m.text == "foreign minister" for m in ms)  # nobody named before with that post
+    t = "La ministre nord-coréenne des Affaires étrangères, Choe Son-hui, est arrivée. La ministre des Affaires étrangères a salué."
+    ms = link(doc(t, "2024-11-05"), kb=shipped)
+    assert find(ms, "ministre des Affaires étrangères").actor.id == "choe-son-hui"
+
+
+def test_posts_in_international_bodies(shipped):
+    ms = link(doc("The NATO chief met the UN chief. The IAEA head stayed home.", "2023-07-13", "en"), kb=shipped)
+    assert find(ms, "NATO chief").actor.id == "jens-stoltenberg"
+    assert find(ms, "UN chief").actor.id == "antonio-guterres"
+    ms = link(doc("The NATO chief arrived.", "2025-07-13", "en"), kb=shipped)
+    assert find(ms, "NATO chief").actor.id == "mark-rutte"                     # the holder at the date
+    ms = link(doc("L'ancien secrétaire général de l'OTAN a parlé.", "2025-07-13"), kb=shipped)
+    assert all(m.actor.id is None for m in ms)                                 # a former holder: nobody
+    assert [e.id for e in shipped.holders("org_head", None, "2023-07-13", org="nato")] == ["jens-stoltenberg"]

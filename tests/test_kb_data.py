@@ -347,12 +347,11 @@ def test_organizations_fields_and_links():
     ("us-department-of-defense", "USA", "USAMIL", {"Pentagon", "Pentagone"}),
     ("us-department-of-state", "USA", "USAGOV", {"département d'État", "State Department"}),
     ("new-york-times", "USA", "USAMED", {"The New York Times", "New York Times"}),
-    ("nato", None, "IGONAT", {"NATO", "OTAN"}),
+    ("nato", None, "IGONAT", {"NATO", "OTAN", "Conseil OTAN-Ukraine"}),
     ("un-security-council", None, "IGOUNO", {"Conseil de sécurité de l'ONU", "UN Security Council"}),
     ("iaea", None, "IGOIAE", {"AIEA", "IAEA"}),
     ("us-congress", "USA", "USALEG", {"Congress", "Congrès américain"}),
     ("quad", None, None, {"Quad"}),
-    ("nato-ukraine-council", None, "IGONAT", {"NATO-Ukraine Council", "Conseil OTAN-Ukraine"}),
     ("g7", None, "IGOG7", {"G7"}),
 ])
 def test_key_organizations(oid, country, code, forms):

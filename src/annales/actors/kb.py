@@ -318,11 +318,13 @@ class KnowledgeBase:
         """Entities with this surface name (case, accents, hyphens, apostrophes, articles ignored)."""
         return [self.entities[i] for i in self.by_name.get(norm(name, lang), [])]
 
-    def holders(self, role: str, of: str | None, date: str | None, to: str | None = None) -> list[Entity]:
-        """Who held `role` of country `of` (host `to` for ambassadors) on `date`; partial dates are ranges."""
+    def holders(self, role: str, of: str | None, date: str | None, to: str | None = None,
+                org: str | None = None) -> list[Entity]:
+        """Who held `role` of country `of` (host `to` for ambassadors; organisation `org` for posts in
+        international bodies) on `date`; partial dates are ranges."""
         formal, acting = [], []
         for e, r in self.role_index.get(role, []):
-            if (of is None or r.of == of) and r.held(date, to):
+            if (of is None or r.of == of) and (org is None or r.org == org) and r.held(date, to):
                 lst = acting if r.acting else formal
                 if e not in lst:
                     lst.append(e)

@@ -71,7 +71,7 @@ class Entry:
 
 @dataclass
 class Elem:
-    slot: str | None = None                    # DEM | COUNTRY | CAPITAL | OF
+    slot: str | None = None                    # DEM | COUNTRY | CAPITAL | OF | ORG | OF_ORG
     fills: str = "of"                          # of | to
     alts: list[tuple[str, ...]] = field(default_factory=list)
     optional: bool = False
@@ -80,7 +80,7 @@ class Elem:
 @dataclass
 class Pattern:
     elems: list[Elem]
-    kind: str            # role | group
+    kind: str            # role | group | members
     key: str             # role key or CAMEO sector
     of: str | None = None
 
@@ -102,6 +102,8 @@ class Matcher:
                          for r in data.get("roles", []) for p in r["patterns"]]
         self.patterns += [Pattern(self._compile(p), "group", g["sector"], g.get("of"))
                           for g in data.get("groups", []) for p in g["patterns"]]
+        # "les pays du G7", "the leaders of the Quad": the body's members taken together are the body
+        self.patterns += [Pattern(self._compile(p), "members", "", None) for p in data.get("members", [])]
         self.by_first = _index_patterns(self.patterns)
         self.not_current = {fold(w) for w in data.get("not_current_words", [])}
         ld = lang_data(lang)
@@ -206,20 +208,21 @@ class Cand:
     j: int
     start: int           # char span
     end: int
-    kind: str            # person | person_short | org | metonym | country | capital | role | group | ner | ner_org
+    kind: str            # person | person_short | org | metonym | country | capital | role | group | members | ner | ner_org
     targets: list[str] = field(default_factory=list)
     role: str | None = None
     of: str | None = None
     to: str | None = None
     ctx_role: tuple | None = None   # (role, of, to) from an apposition
     not_current: bool = False       # "l'ancien président russe": not the holder on the reference date
+    org: str | None = None          # organisation of a post in an international body ("NATO chief")
 
     @property
     def length(self) -> int:
         return self.end - self.start
 
 
-PRIORITY = {"role": 0, "group": 0, "person": 1, "org": 2, "metonym": 2, "country": 3, "capital": 3,
+PRIORITY = {"role": 0, "group": 0, "members": 0, "person": 1, "org": 2, "metonym": 2, "country": 3, "capital": 3,
             "person_short": 4, "ner": 5, "ner_org": 6}
 
 
@@ -257,12 +260,16 @@ def _slot(m: Matcher, starts, elem: Elem, i: int) -> list[tuple[int, str]]:
     """(end token, country) for a slot starting at token i."""
     if i >= len(starts):
         return []
-    if elem.slot == "OF":
+    if elem.slot in ("OF", "OF_ORG"):
         out = []
         for p in m.of_prefixes:
             if tuple(t.norm for t in starts.toks[i:i + len(p)]) == p:
-                out += [(j, c) for j, c in _slot(m, starts, Elem(slot="COUNTRY"), i + len(p))]
+                inner = Elem(slot="COUNTRY" if elem.slot == "OF" else "ORG")
+                out += [(j, c) for j, c in _slot(m, starts, inner, i + len(p))]
         return out
+    if elem.slot == "ORG":      # international bodies only: a national body has no "member countries"
+        return [(j, e.target) for j, e in starts[i]
+                if e.kind == "org" and (ent := m.kb.get(e.target)) is not None and ent.country is None]
     kind = {"DEM": "demonym", "COUNTRY": "country", "CAPITAL": "capital"}[elem.slot]
     return [(j, e.target) for j, e in starts[i] if e.kind == kind]
 
@@ -297,7 +304,7 @@ def _phrase_cands(m: Matcher, text: str, starts: _Starts) -> list[Cand]:
     for i in range(len(toks)):
         best = None
         pats = m.by_first.get(toks[i].norm, [])
-        if any(e.kind in ("demonym", "country", "capital") for _, e in starts[i]) or \
+        if any(e.kind in ("demonym", "country", "capital", "org") for _, e in starts[i]) or \
                 any(p[0] == toks[i].norm for p in m.of_prefixes):
             pats = pats + m.by_first.get("*", [])
         for p in pats:
@@ -307,7 +314,7 @@ def _phrase_cands(m: Matcher, text: str, starts: _Starts) -> list[Cand]:
         if best:
             j, p, binds = best
             c = Cand(i, j, toks[i].start, toks[j - 1].end, p.kind, role=p.key,
-                     of=binds.get("of") or p.of, to=binds.get("to"))
+                     of=binds.get("of") or p.of, to=binds.get("to"), org=binds.get("org"))
             c.not_current = i > 0 and toks[i - 1].norm in m.not_current
             out.append(c)
     return out
@@ -667,11 +674,13 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
             mention = ActorMention(c.start, c.end, surface, actor, "org", 0.6)
         elif c.kind in ("country", "capital"):
             mention = ActorMention(c.start, c.end, surface, kb.country_actor(c.targets[0], surface), c.kind)
+        elif c.kind == "members" and c.of and kb.get(c.of):
+            mention = ActorMention(c.start, c.end, surface, kb.get(c.of).to_actor(surface, date), "org")
         elif c.kind == "group" and c.of:
             actor = kb.country_actor(c.of, surface, code=c.of + c.role)
             mention = ActorMention(c.start, c.end, surface, actor, "demonym")
         elif c.kind == "role":
-            mention = _resolve_role_cand(kb, c, surface, date, by_role)
+            mention = None if _other_country_follows(m, starts, c) else _resolve_role_cand(kb, c, surface, date, by_role)
         if mention is not None:
             out.append(mention)
     out += _short_forms(text, toks, out, families, m)
@@ -746,7 +755,17 @@ def _short_forms(text, toks, mentions, families, m: Matcher) -> list[ActorMentio
     return out
 
 
+def _other_country_follows(m: Matcher, starts, c: Cand) -> bool:
+    """A bare post followed by a country the patterns did not take in ("the defense secretary of
+    Japan", "le ministre de la Défense, japonais"): the post is that country's, not the holder named before."""
+    if c.of is not None or c.j >= len(starts):
+        return False
+    return bool(_slot(m, starts, Elem(slot="DEM"), c.j) or _slot(m, starts, Elem(slot="OF"), c.j))
+
+
 def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | None:
+    if c.org:
+        return _resolve_org_post(kb, c, surface, date)
     if c.role == "counterpart":
         # "son homologue (nord-coréen)" alone: only the extraction stage knows whose counterpart (counterpart())
         return None
@@ -765,6 +784,17 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
     actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to),
                          date, kb)
     return RoleMention(c.start, c.end, surface, actor, "role", 0.9 if actor.id else 0.6, c.role, c.of, c.to)
+
+
+def _resolve_org_post(kb, c: Cand, surface, date) -> ActorMention | None:
+    """"le secrétaire général de l'OTAN": the one holder on the reference date, else the body itself
+    (what it says, the body says); a former holder stays unnamed."""
+    holders = [] if c.not_current else kb.holders(c.role, None, date, org=c.org)
+    if len(holders) == 1:
+        return RoleMention(c.start, c.end, surface, holders[0].to_actor(surface, date), "role", 0.9)
+    if c.not_current:
+        return None
+    return ActorMention(c.start, c.end, surface, kb.get(c.org).to_actor(surface, date), "org", 0.7)
 
 
 # ---------------------------------------------------------------- functions the extraction stage calls

@@ -444,7 +444,12 @@ class Resolver:
         else:
             unit = self.lex.value("UNIT", self.g(h, "unit"))
             sign = h.rule.params.get("sign", -1)
-            n = self.num(self.g(h, "q")) if self.g(h, "q") else self.conf.get("vague_span", {}).get(unit)
+            if self.g(h, "q"):
+                n = self.num(self.g(h, "q"))
+            elif self.lex.value("UNIT_ONE", self.g(h, "unit")):
+                n = 1                               # "within the next year": one unit, not a vague span
+            else:
+                n = self.conf.get("vague_span", {}).get(unit)
             if isinstance(n, tuple):
                 n = n[1]
         if unit is None or not n:

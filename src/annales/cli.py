@@ -311,20 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (created if missing; default {DEFAULT_DB})")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("extract", help="extract event records (EVENTS.md JSONL) without a store")
-    _input_args(p)
-    p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
-    p.set_defaults(func=cmd_extract)
-
-    p = sub.add_parser("clean", help="cleaned text, title, date, outlet and language of each document")
-    _input_args(p)
-    p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
-    p.set_defaults(func=cmd_clean)
-
-    p = sub.add_parser("dates", help="temporal expressions of each document, normalised")
-    _input_args(p)
-    p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
-    p.set_defaults(func=cmd_dates)
+    for name, text, func in (
+            ("extract", "extract event records (EVENTS.md JSONL) without a store", cmd_extract),
+            ("clean", "cleaned text, title, date, outlet and language of each document", cmd_clean),
+            ("dates", "temporal expressions of each document, normalised", cmd_dates)):
+        p = sub.add_parser(name, help=text)
+        _input_args(p)
+        p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("events", help="timeline events in the store, filtered")
     _filter_args(p)

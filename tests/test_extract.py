@@ -150,3 +150,33 @@ def test_dateline_gives_the_place_of_a_meeting_without_one():
     assert recs and recs[0].location == {"name": "Seoul", "country": "KOR"}
     assert {a.country for a in recs[0].actor} == {"KOR", "JPN"}
     assert recs[0].evidence[0].text.startswith("Le ministre")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Varsovie a convoqué lundi l'ambassadeur de Biélorussie pour protester contre les incidents."),
+    ("en", "Poland summoned Belarus's ambassador on Monday to protest the border incidents."),
+])
+def test_purpose_clause_of_a_complaint_is_the_same_complaint(lang, text):
+    recs = [r for r in extract(doc_of(text, lang, "2024-05-10")) if r.event == "ACCUSE"]
+    assert len(recs) == 1, describe(recs)
+    assert any(a.country == "BLR" for a in recs[0].recipient), describe(recs)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Visite à Berlin.\n\nEmmanuel Macron a rencontré Olaf Scholz à Berlin. Les deux dirigeants s'étaient déjà vus en avril."),
+    ("en", "Visit to Berlin.\n\nEmmanuel Macron met Olaf Scholz in Berlin. The two leaders had already met in April."),
+])
+def test_pluperfect_meeting_is_an_earlier_occasion(lang, text):
+    recs = [r for r in extract(doc_of(text, lang, "2024-05-10")) if r.event == "CONSULT"]
+    assert len(recs) == 2, describe(recs)
+    assert sorted(str(r.date.value if r.date else None) for r in recs) == ["2024-04", "None"], describe(recs)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Il s'agit du premier déplacement en Chine d'un ministre allemand depuis 2018."),
+    ("en", "It was the first visit to China by a German minister since 2018."),
+])
+def test_time_after_since_is_not_the_time_of_the_event(lang, text):
+    recs = extract(doc_of(text, lang, "2024-05-10"))
+    assert recs, "the visit itself is still an event"
+    assert all(r.date is None or not r.date.value.startswith("2018") for r in recs), describe(recs)

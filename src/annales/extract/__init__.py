@@ -64,6 +64,7 @@ def _unneeded(pipe, lex: Lexicon) -> list[str]:
 
 
 def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) -> list[EventRecord]:
+    ROLE_OF.clear()                  # a document that failed half-way must not leave its roles behind
     mentions = find_mentions(doc, [(s.start, d) for s, d in parsed], lex)
     ctx = DocContext(doc, lex, mentions)
     times = _times(doc)
@@ -76,9 +77,11 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
         found = frames.match(sdoc, s, s.start, lex, res)
         modality.assign(found, lex, res)
         found = [c for c in found if not modality.is_content(c, lex)]
+        found = _fold_purpose(found, lex)
         for c in found:
             _complete(c, lex, res, ctx)
         cands.extend(c for c in found if c.actor)     # an event nobody did is not recorded
+    _answer_accusations(cands, lex)
     dates.assign(cands, times, lex)
     pub = doc.published.value if doc.published else None
     for c in cands:
@@ -87,7 +90,45 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
             c.recipient = redate_roles(c.recipient, c.date.value, pub)
     ROLE_OF.clear()
     _dateline_place(doc, cands, ctx)
-    return _records(doc, cands, lex)
+    return _records(doc, cands, lex, times)
+
+
+def _answer_accusations(cands: list[frames.Candidate], lex: Lexicon) -> None:
+    """'China rejected the accusation', 'a charge Beijing rejected': a denial whose object is an
+    accusation answers the latest earlier accusation against the denier; its accuser is the recipient."""
+    words = lex.cls("accusation")
+    for i, c in enumerate(cands):
+        if c.event != "REJECT" or c.recipient or c.frame.pos != "VERB":
+            continue
+        objs = [t for s, t in syntax.slots(c.tok, lex.syn) if s in ("obj", "subjpass")]
+        if c.tok.dep_ in lex.syn.get("relcl", ()):
+            objs.append(c.tok.head)
+        if not any(t.lemma_.lower() in words for t in objs):
+            continue
+        mine = {a.country for a in c.actor if a.country}
+        for p in reversed(cands[:i]):
+            if p.event == "ACCUSE" and mine & {a.country for a in p.recipient if a.country}:
+                c.recipient = [a for a in p.actor]
+                break
+
+
+def _fold_purpose(found: list[frames.Candidate], lex: Lexicon) -> list[frames.Candidate]:
+    """'X summoned the ambassador to protest Y', 'a convoqué ... pour protester': the purpose clause
+    states the same complaint as its verb; it lends its recipients and is not a second event."""
+    speech = set(lex.mod.get("complaint_event_types", ()))
+    by_tok = {c.tok.i: c for c in found}
+    out = []
+    for c in found:
+        h = c.tok.head
+        p = by_tok.get(h.i) or by_tok.get(h.head.i) if h != c.tok else None   # the parser may hang it on the object
+        if p is not None and p is not c and c.event in speech and p.event == c.event and \
+                c.tok.dep_ in lex.syn.get("clausal", ()) and c.modality == p.modality:
+            for a in c.recipient:
+                if not p.recipient and not any(key(a) == key(b) for b in p.parts):
+                    p.recipient.append(a)
+            continue
+        out.append(c)
+    return out
 
 
 def _dateline_place(doc: Document, cands: list[frames.Candidate], ctx: DocContext) -> None:
@@ -129,8 +170,9 @@ def _commentary(s: Sentence, lex: Lexicon) -> bool:
     furniture are not event reports."""
     t = s.text.strip()
     first = set(lex.mod.get("first_person", ()))
-    words = re.findall(r"\w+['’]|\w+", t.lower())
-    return any(w in first for w in words) or len(words) < 3
+    words = re.findall(r"\w+['’]|\w+", t)
+    # 'US' is a country, not 'us': an all-capitals word is an acronym
+    return any(w.lower() in first for w in words if not (len(w) > 1 and w.isupper())) or len(words) < 3
 
 
 def _times(doc: Document):
@@ -198,6 +240,8 @@ def _complete(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext)
                         break
     if c.anchor is None:
         c.anchor = dates.anchored(c, lex)
+    if c.frame.pos == "VERB":
+        c.earlier = syntax.pluperfect(c.tok, lex.syn)
     if any(a.type == "country" for a in c.parts):
         c.confidence -= 0.05
     if len(c.parts) >= 2:
@@ -259,7 +303,7 @@ def _host(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext) -> 
     c.actor, c.recipient, c.mode = guests, hosts, "visit"
 
 
-def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon) -> list[EventRecord]:
+def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon, times=()) -> list[EventRecord]:
     suppress = set(lex.mod.get("suppress", ()))
     cands = [c for c in cands if c.modality not in suppress]
     groups = merge.merge(cands)
@@ -275,7 +319,13 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon) -> list
                     if hit and best[hit[0]].date is not None:
                         b.date = best[hit[0]].date
                         break
-    _continuity(groups, best, lex)
+    occasions = {gi: next((o for o in (dates.occasion(c, lex) for c in g) if o is not None), None)
+                 for gi, g in enumerate(groups)}
+    for gi, b in enumerate(best):
+        if b.date is None and b.modality == "asserted" and occasions[gi] is not None:
+            b.date = _anchor_time(doc, b, occasions[gi], times)
+    anchored = {gi for gi, o in occasions.items() if o is not None}
+    _continuity(groups, best, lex, skip=anchored)
     out = []
     for g, b in zip(groups, best):
         if all(c.headline for c in g):
@@ -284,12 +334,29 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon) -> list
     return out
 
 
-def _continuity(groups, best, lex: Lexicon) -> None:
+def _anchor_time(doc: Document, c: frames.Candidate, anchor, times) -> object:
+    """'After the parade, X and Y held talks': the parade not being an event we record, its time is
+    the one stated in the nearest earlier sentence that names the same noun, if that sentence
+    states exactly one."""
+    word = anchor.lower_
+    text = doc.text
+    at = text.lower().rfind(word, 0, c.sent.start)
+    if at < 0:
+        return None
+    lo = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
+    hi = min(x for x in (text.find(". ", at), text.find("\n", at), len(text)) if x >= 0)
+    found = [t for t in times if t.kind == "date" and t.precision not in ("unresolved",) and lo <= t.start < hi]
+    return found[0] if len(found) == 1 else None
+
+
+def _continuity(groups, best, lex: Lexicon, skip=frozenset()) -> None:
     """A statement in the passé composé with no time of its own, by a person who took part in an
-    event dated earlier in the article, is dated like that event (same occasion)."""
+    event dated earlier in the article, is dated like that event (same occasion). Not when the
+    clause names its own occasion ('after the parade': `skip`)."""
     speech = set(lex.mod.get("speech_event_types", ()))
     for gi, b in enumerate(best):
-        if b.date is not None or b.modality != "asserted" or b.event not in speech or b.frame.pos != "VERB":
+        if b.date is not None or b.modality != "asserted" or b.event not in speech or b.frame.pos != "VERB" \
+                or gi in skip:
             continue
         feats, compound = syntax.verb_morph(b.tok, lex.syn)
         if not (compound and "Pres" in feats) and not ("Past" in feats and not compound and lex.syn.get("scheme") == "en"):

@@ -400,7 +400,9 @@ class Resolver:
         return None
 
 
-ROLE_OF: dict[int, ActorMention] = {}     # id(actor copy) -> the role mention it came from (per call)
+# id(actor copy) -> (that copy, the role mention it came from), per document; the copy is kept so
+# that its id is not reused by another actor while the entry lives
+ROLE_OF: dict[int, tuple[Actor, ActorMention]] = {}
 
 
 def _copy(m: ActorMention) -> Actor:
@@ -408,7 +410,7 @@ def _copy(m: ActorMention) -> Actor:
     if not a.text:
         a.text = m.text
     if getattr(m, "role_key", None):
-        ROLE_OF[id(a)] = m
+        ROLE_OF[id(a)] = (a, m)
     return a
 
 
@@ -422,7 +424,8 @@ def redate_roles(actors: list[Actor], date: str | None, published: str | None) -
         return actors
     out = []
     for a in actors:
-        m = ROLE_OF.get(id(a))
+        hit = ROLE_OF.get(id(a))
+        m = hit[1] if hit is not None and hit[0] is a else None
         if m is not None:
             try:
                 b = mod.resolve_role(m, date)

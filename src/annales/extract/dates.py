@@ -56,8 +56,23 @@ def _orphans(c: Candidate, times: list[TimeExpr]) -> list[TimeExpr]:
     return out
 
 
+def _boundary(tx: TimeExpr, c: Candidate, lex: Lexicon) -> bool:
+    """'the first talks since November 2022', 'depuis 2018': a time after 'since' bounds a period;
+    it is the time of an earlier occasion, not of the event in the clause."""
+    words = set(lex.mod.get("since_words", ()))
+    text = c.tok.doc.text
+    rel = tx.start - c.off
+    if not (0 <= rel <= len(text)):
+        return False
+    first = (tx.text or "").lower().split()[:1]
+    before = text[:rel].lower().split()[-1:]
+    return bool(words & set(first + before))
+
+
 def assign(cands: list[Candidate], times: list[TimeExpr], lex: Lexicon) -> None:
+    all_times = times
     for c in cands:
+        times = [tx for tx in all_times if not _boundary(tx, c, lex)]
         own = _own(c, times, lex)
         if not own:
             orph = _orphans(c, times)
@@ -150,5 +165,16 @@ def anchored(c: Candidate, lex: Lexicon) -> Token | None:
         if t == c.tok or t.pos_ != "NOUN":
             continue
         if t.lemma_.lower() in lex.nouns and in_pp(t, lex.mod.get("temporal_preps", [])):
+            return t
+    return None
+
+
+def occasion(c: Candidate, lex: Lexicon) -> Token | None:
+    """A noun naming another occasion in a temporal phrase of the candidate's clause ('after the
+    parade', 'à l'issue du dîner'), whether or not that occasion is itself an event we record."""
+    if c.frame.pos != "VERB":
+        return None
+    for t in syntax.clause_tokens(c.tok, lex.syn):
+        if t != c.tok and t.pos_ == "NOUN" and in_pp(t, lex.mod.get("occasion_preps", [])):
             return t
     return None

@@ -41,6 +41,7 @@ class Candidate:
     delegation: set = field(default_factory=set)   # keys of actors that came from "une délégation"
     headline: bool = False
     kind: str | None = None                    # class of the `need` argument (arms, troops...)
+    earlier: bool = False                      # pluperfect: an occasion before the story's own
     confidence: float = 0.6
 
     @property
@@ -153,6 +154,8 @@ def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
             deep += _deep_pps(t, syn)
     if c.frame.pos == "NOUN":
         deep += _deep_pps(c.tok, syn)
+        if c.tok.dep_ in syn.get("compound", ()) and c.tok.head.pos_ == "NOUN":
+            deep += _deep_pps(c.tok.head, syn)     # 'an aid package for Ukraine'
     seen = {t.i for _, t in items}
     for s, t in deep:
         if t.i not in seen:
@@ -161,7 +164,9 @@ def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
     if c.frame.flag("deep_obj"):
         for s, t in list(items):
             if s == "obj":
-                items += [("obj", t2) for s2, t2 in syntax.slots(t, syn) if s2 in ("pp:de", "pp:of", "poss", "amod")]
+                # 'la politique de Moscou', 'Russia's ambassador', 'a US request': the owner is the party
+                items += [("obj", t2) for s2, t2 in syntax.slots(t, syn) if s2 in ("pp:de", "pp:of", "poss", "amod")
+                          or s2 == "compound" and t2.pos_ == "PROPN"]
     return items
 
 
@@ -169,7 +174,10 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
     syn = lex.syn
     roles = c.frame.roles
     got_subj = False
+    taken: set[int] = set()
     for slot, t in _slot_items(c, syn):
+        if t.i in taken:
+            continue
         role = roles.get(slot)
         if slot == "subj" and t.pos_ == "PRON" and ("Rel" in t.morph.get("PronType") or t.tag_ in ("WP", "WDT")) \
                 and c.tok.head != c.tok:
@@ -194,6 +202,10 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             acts = [country(iso, lex, t.text)] if iso else []
         else:
             acts = res.actors(t)
+            if not acts and role == "recipient" and t.lemma_.lower() in lex.cls("stance"):
+                acts, owner = _owner(t, lex, res)       # 'la politique de Moscou', "Russia's position"
+                if owner is not None:
+                    taken.add(owner.i)
             if slot in ("pp:entre", "pp:between") and len(acts) == 1:
                 acts += _and_next(t, res)
             if t.lemma_.lower() in res.mod.get("delegation_heads", ()):
@@ -217,6 +229,13 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
         for a in _controller(c, res, lex) or []:
             if not any(key(a) == key(b) for b in c.parts):
                 c.actor.append(a)
+    if c.frame.flag("clause_subj") and not c.recipient:
+        # 'X a averti que la Corée du Nord paierait le prix': the one warned is the subject of what is said
+        for ch in c.tok.children:
+            if ch.dep_ == "ccomp":
+                for s2, t2 in syntax.slots(ch, syn):
+                    if s2 in ("subj", "subjpass"):
+                        c.recipient += [a for a in res.actors(t2) if not any(key(a) == key(b) for b in c.parts)]
     if "dest" in roles.values() and not c.recipient and not (c.location and c.location.get("country")):
         _dest_by_surface(c, lex, res)
     if c.frame.pos == "NOUN" and not c.recipient and "recipient" in roles.values():
@@ -235,6 +254,18 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
     if c.frame.symmetric:
         c.actor = c.actor + [a for a in c.recipient if not any(key(a) == key(b) for b in c.actor)]
         c.recipient = []
+
+
+def _owner(t: Token, lex: Lexicon, res: Resolver) -> tuple[list[Actor], Token | None]:
+    """Whose policy, position or cause a stance noun is: its de/of-phrase, possessor or demonym."""
+    for s2, t2 in syntax.slots(t, lex.syn):
+        if s2 in ("pp:de", "pp:of", "poss") and t2.pos_ in ("PROPN", "NOUN"):
+            acts = res.actors(t2)
+            if acts:
+                return acts, t2
+        if s2 == "amod" and lex.demonyms.get(t2.lower_):
+            return [country(lex.demonyms[t2.lower_], lex, t2.text)], t2
+    return [], None
 
 
 def _poss_subject(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor]:
@@ -353,9 +384,11 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
         ctrl = next((f.controller for f in frames if f.controller), None)
         if not ctrl and t.lemma_.lower() in mod.get("reporting_verbs", ()) and not (
                 child.i == c.tok.i and child.pos_ == "NOUN" or
+                c.frame.pos == "NOUN" and c.event == "AID" and child.dep_ in syn.get("obj", ()) and c.recipient or
                 child.dep_ == "advcl" and "Part" in child.morph.get("VerbForm")):
             # 'X a annoncé que Y...', 'X a évoqué ... pour discuter des ventes': the reporter is not the
-            # doer; but 'X a annoncé une aide' and 'X a dénoncé ..., accusant Y' are X's
+            # doer; but 'X a annoncé une aide', 'X announced $1bn in aid for Y' (with its recipient) and
+            # 'X a dénoncé ..., accusant Y' are X's
             return None
         items = syntax.slots(t, syn)
         passive = syntax.is_passive(t, syn)

@@ -100,6 +100,8 @@ def _group_compatible(c: Candidate, g: list[Candidate]) -> bool:
         return False
     if any(_opposite(c, x) for x in g):
         return False
+    if c.earlier and c.date is not None and all(not x.earlier and x.date is None for x in g):
+        return False                 # 'ils s'étaient vus en mai', said after the story: not its undated meeting
     parts = [p for x in g for p in x.parts]
     pa, pb = _persons(c.parts), _persons(parts)
     if pa and pb and not (persons_subset(pa, pb) or persons_subset(pb, pa)):

@@ -197,6 +197,8 @@ def is_content(c: Candidate, lex: Lexicon) -> bool:
     'promis de resserrer la coopération') is not an event of its own."""
     if c.background:
         return False
+    if c.parent is not None and c.parent.frame.complement:
+        return False                 # 'invité X à se rendre à Y': a planned visit of its own (triggers.json)
     t = c.tok
     for _ in range(3):
         if t.head == t:

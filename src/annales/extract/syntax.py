@@ -74,7 +74,13 @@ def slots(pred: Token, syn: dict) -> list[tuple[str, Token]]:
 
 
 def is_passive(pred: Token, syn: dict) -> bool:
-    return any(c.dep_ in syn.get("auxpass", ()) for c in pred.children)
+    if any(c.dep_ in syn.get("auxpass", ()) for c in pred.children):
+        # 'ils se sont vus': a pronominal verb takes 'être' as its perfect auxiliary, not a passive
+        return not is_reflexive(pred, syn)
+    # 'le traité signé par X', 'a treaty signed by X': a participle modifying a noun, with an agent
+    # and no subject of its own, is passive without an auxiliary (the noun is its object)
+    return pred.dep_ == "acl" and any(_is(c, syn, "agent") for c in pred.children) and \
+        not any(_is(c, syn, "subj") or _is(c, syn, "subjpass") for c in pred.children)
 
 
 def is_reflexive(pred: Token, syn: dict) -> bool:
@@ -145,3 +151,15 @@ def ancestors_until(tok: Token, stop) -> list[Token]:
         if stop(t):
             break
     return out
+
+
+def pluperfect(pred: Token, syn: dict) -> bool:
+    """'ils s'étaient vus', 'they had met': a past before the story's own past (extract_syntax.json
+    `pluperfect`: auxiliary words, or the tense an auxiliary takes)."""
+    pp = syn.get("pluperfect") or {}
+    for c in pred.children:
+        if c.dep_ in syn.get("aux", ()) + syn.get("auxpass", ()) and c.i < pred.i:
+            if c.lower_ in pp.get("words", ()) or (c.lemma_.lower() in pp.get("lemmas", ()) and
+                                                   pp.get("tense") in c.morph.get("Tense")):
+                return True
+    return False

@@ -67,8 +67,10 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
     ROLE_OF.clear()                  # a document that failed half-way must not leave its roles behind
     mentions = find_mentions(doc, [(s.start, d) for s, d in parsed], lex)
     ctx = DocContext(doc, lex, mentions)
+    ctx.sent_starts = [s.start for s in split(doc.text, set(lex.mod.get("abbreviations", ())))]
     times = _times(doc)
     cands: list[frames.Candidate] = []
+    ctx.cands = cands                # 'les deux dirigeants' looks back at the events already found
     for s, sdoc in parsed:
         if not lex.prefilter.search(s.text) or _commentary(s, lex):
             continue
@@ -190,8 +192,8 @@ def _last_person(ctx: DocContext, s: Sentence):
     for m in ctx.mentions:
         if m.start >= s.start:
             break
-        if m.actor.type == "person":
-            last = m.actor
+        if m.actor.type == "person" and (m.actor.id or m.kind == "name"):
+            last = m.actor           # never a nameless post ('un chef de la diplomatie américaine')
     return last
 
 
@@ -274,11 +276,24 @@ def _clause_place(c: frames.Candidate, lex: Lexicon, res: Resolver) -> None:
     for t in sorted(toks, key=lambda t: t.i):
         if t.pos_ != "PROPN" or (syntax.prep_of(t, lex.syn) or "") not in ("à", "in", "at", "dans"):
             continue
+        if _under_modifier(t, c.tok, lex):
+            continue
         m = res.mention_of(t)
         if m is not None and m.kind in ("capital", "place", "city"):
             frames._place(c, t, "loc", lex, res)
             if c.location is not None:
                 return
+
+
+def _under_modifier(t, top, lex: Lexicon) -> bool:
+    """'une capitale liée à Moscou': a place inside a participle or relative clause that modifies a
+    noun tells about that noun, not where the event happened."""
+    mods = set(lex.syn.get("relcl", ())) | {"acl", "acl:relcl", "relcl"}
+    while t != top and t.head != t:
+        if t.dep_ in mods:
+            return True
+        t = t.head
+    return False
 
 
 def _host(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext) -> None:

@@ -104,6 +104,53 @@ class DocContext:
     mentions: list[ActorMention]
     last_person: Actor | None = None
     persons_by_sentence: dict[int, list[Actor]] = field(default_factory=dict)
+    sent_starts: list[int] = field(default_factory=list)   # start offsets of all the text's sentences
+    cands: list = field(default_factory=list)              # the events found so far, in text order
+
+    def window(self, pos: int, back: int = 1) -> int:
+        """Start of the sentence `back` sentences before the one holding `pos`."""
+        before = [s for s in self.sent_starts if s <= pos]
+        return before[-1 - back] if len(before) > back else 0
+
+    def pair_of_people(self, pos: int, n: int = 2) -> list[Actor]:
+        """'les deux dirigeants': the two people of the latest interaction reported just before
+        (in this or the previous sentence), else the only two people named there."""
+        lo = self.window(pos, 1)
+        for c in reversed(self.cands):
+            if c.off < lo:
+                break
+            people = []
+            for a in c.actor + c.recipient:
+                if a.type == "person" and a.id and not any(key(a) == key(b) for b in people):
+                    people.append(a)
+            if len(people) == n:
+                return people
+        people = self.recent(pos, persons=True, limit=n + 1)
+        return people[::-1] if len(people) == n else []
+
+    def recent(self, pos: int, persons: bool, limit: int = 2) -> list[Actor]:
+        """The two most recent distinct persons (or countries) named in this or the previous sentence
+        before `pos`: 'les deux dirigeants' are the people just named, not role holders elsewhere."""
+        out: list[Actor] = []
+        seen: set[str] = set()
+        lo = self.window(pos)
+        for m in sorted(self.mentions, key=lambda m: -m.start):
+            if m.start >= pos or m.start < lo:
+                continue
+            if persons:
+                if m.actor.type != "person" or not m.actor.id or m.kind == "role":
+                    continue         # a person named by name, not a post looked up ('l'ambassadeur russe')
+                k = key(m.actor)
+            else:
+                if not m.actor.country or m.kind not in COUNTRY_LEVEL + ("name", "role"):
+                    continue
+                k = m.actor.country
+            if k not in seen:
+                seen.add(k)
+                out.append(m.actor)
+            if len(out) == limit:
+                break
+        return out
 
     def mentions_in(self, start: int, end: int) -> list[ActorMention]:
         return [m for m in self.mentions if m.start < end and start < m.end]
@@ -217,12 +264,39 @@ class Resolver:
                                                              dets & {"leurs", "leur", "their", "both"}):
                 if "les" not in dets and "the" not in dets:
                     return None
-            pair = self.ctx.pair(self.off + len(h.doc.text))     # the text so far, this sentence included
-            if len(pair) < 2:
-                return None
+            pos = self.off + h.idx
+            n = max([mod.get("group_numbers", {}).get(w, 2) for w in nums] or [2])   # 'les trois dirigeants'
             if lem in mod.get("leader_heads", ()):
-                return [self.leader(iso) for iso in pair]
-            return [country(iso, self.lex, h.text) for iso in pair]
+                iso = None if nums & set(mod.get("pair_numbers", ())) else self._of_country(h)
+                if iso:              # 'les dirigeants de Pyongyang': a group of one country, not its leader
+                    return [country(iso, self.lex, self.np_text(h))]
+                people = self.ctx.pair_of_people(pos, n)
+                if people:
+                    return [_as_text(p, h.text) for p in people]
+            # no person pair in sight: the countries the text is about, never their role holders
+            isos = [iso for iso, _ in self.ctx.country_counts(self.off + len(h.doc.text)).most_common(n)]
+            if len(isos) < n:
+                return None
+            out = [country(iso, self.lex, h.text) for iso in isos]
+            if lem in mod.get("leader_heads", ()):
+                # 'Poutine est arrivé à Pyongyang. Les deux dirigeants...': the one person named stands
+                # for his country; the other side stays a country (its leader is not named)
+                one = self.ctx.recent(pos, persons=True, limit=2)
+                if len(one) == 1 and one[0].country in isos:
+                    out = [_as_text(one[0], h.text) if a.country == one[0].country else a for a in out]
+            return out
+        return None
+
+    def _of_country(self, h: Token) -> str | None:
+        """The country of a 'de X'/'of X' modifier of `h` ('les dirigeants de Pyongyang')."""
+        kids = [g for c in h.children for g in ([c] if c.dep_ != "prep" or c.lower_ != "of" else list(c.children))]
+        for c in kids:
+            if syntax.prep_of(c, self.syn) in ("de", "of", "du", "des") or c.dep_ in self.syn.get("amod", ()):
+                m = self.mention_of(c)
+                if m is not None and m.actor.country and m.kind in COUNTRY_LEVEL:
+                    return m.actor.country
+                if self.lex.demonyms.get(c.lower_):
+                    return self.lex.demonyms[c.lower_]
         return None
 
     def leader(self, iso: str) -> Actor:
@@ -403,6 +477,12 @@ class Resolver:
 # id(actor copy) -> (that copy, the role mention it came from), per document; the copy is kept so
 # that its id is not reused by another actor while the entry lives
 ROLE_OF: dict[int, tuple[Actor, ActorMention]] = {}
+
+
+def _as_text(a: Actor, text: str) -> Actor:
+    b = copy.copy(a)
+    b.text = text
+    return b
 
 
 def _copy(m: ActorMention) -> Actor:

@@ -429,6 +429,8 @@ def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
 
 def _place(c: Candidate, t: Token, role: str, lex: Lexicon, res: Resolver) -> None:
     if t.lemma_.lower() in lex.mod.get("capital_words", ()):
+        if t.dep_ in lex.syn.get("appos", ()) or _after_named_place(t, res):
+            return       # '..., une capitale liée à Moscou': describes a named place, does not locate the event
         c.location = c.location or {"name": None, "country": None, "capital_of_host": True}
         return
     m = res.mention_of(t)
@@ -445,6 +447,16 @@ def _place(c: Candidate, t: Token, role: str, lex: Lexicon, res: Resolver) -> No
         c.location = {"name": name, "country": iso}
     if role == "dest" and not any(p.country == iso for p in c.recipient):
         c.recipient.append(country(iso, lex, m.text))
+
+
+def _after_named_place(t: Token, res: Resolver) -> bool:
+    """'Pyongyang, une capitale ...': the phrase follows a named place and a comma (an apposition
+    the parser may have hung elsewhere)."""
+    i = t.left_edge.i
+    if i < 2 or t.doc[i - 1].text != ",":
+        return False
+    m = res.mention_of(t.doc[i - 2])
+    return m is not None and (m.kind in PLACE_KINDS or m.actor.type == "country")
 
 
 def _english_place(text: str, iso: str, lex: Lexicon) -> str:

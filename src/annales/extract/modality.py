@@ -14,6 +14,16 @@ from .lexicon import Lexicon
 PRIORITY = ("negated", "denied", "hypothetical")
 
 
+def _terms_condition(feats: set, modals: set, cond, syn: dict) -> bool:
+    """'ils avaient signé un traité ... si l'un des deux est attaqué': a present-tense condition
+    under a plain past verb states the terms of what was done (the parser hangs it on the verb),
+    not a condition on the deed; a real one takes a conditional or a modal ('would have')."""
+    if "Past" not in feats or "Cnd" in feats or modals:
+        return False
+    cf, _ = syntax.verb_morph(cond, syn)
+    return "Pres" in cf or ("Past" not in cf and "Pqp" not in cf and "Imp" not in cf)
+
+
 def before_text(tok: Token, n: int = 30) -> str:
     """Sentence text just before the phrase `tok` heads (to read multiword prepositions)."""
     left = tok.left_edge
@@ -145,7 +155,8 @@ def _own_cues(c: Candidate, lex: Lexicon) -> list[str]:
             if ch.lower_ in mod.get("alleged_advs", ()):
                 out.append("alleged")
             if ch.dep_ in syn.get("clausal", ()) and any(
-                    g.dep_ in syn.get("mark", ()) and g.lower_ in mod.get("hypothetical_marks", ()) for g in ch.children):
+                    g.dep_ in syn.get("mark", ()) and g.lower_ in mod.get("hypothetical_marks", ()) for g in ch.children) \
+                    and not _terms_condition(feats, modals, ch, syn):
                 out.append("hypothetical")
         subj_neg = [ch for ch in tok.children if ch.dep_ in syn.get("subj", ()) + syn.get("subjpass", ())
                     and any(d.lower_ in mod.get("negation_dets", ()) for d in ch.children)]

@@ -1,6 +1,6 @@
 """Cleaning: boilerplate, title, publication date, outlet, language, bad input.
 
-The seed articles are read from /work/shared at test time; every other text
+The seed articles are read from ../shared at test time; every other text
 here was written for these tests.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Linking over the seed articles (read from /work/shared at test time).
+"""Linking over the seed articles (read from ../shared at test time).
 
 Every person and organisation mention of the seeds is listed as (doc, surface text,
 expected): the expected canonical name and country, UNLINKED + country for people
@@ -21,7 +21,7 @@ from annales.actors.kb import SHIPPED_DIR, KnowledgeBase, norm
 from annales.actors.link import counterpart, link
 from annales.model import Document, Published, RawDoc
 
-SEEDS = Path("/work/shared/corpus/seeds")
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 FIX = Path(__file__).parent / "data" / "actors"
 UNLINKED, ANY = "<unlinked>", "<any>"
 

@@ -282,7 +282,7 @@ class Resolver:
                 # 'Poutine est arrivé à Pyongyang. Les deux dirigeants...': the one person named stands
                 # for his country; the other side stays a country (its leader is not named)
                 one = self.ctx.recent(pos, persons=True, limit=2)
-                if len(one) == 1 and one[0].country in isos:
+                if len(one) == 1 and one[0].country in isos and _leads_a_country(one[0]):
                     out = [_as_text(one[0], h.text) if a.country == one[0].country else a for a in out]
             return out
         return None
@@ -516,6 +516,18 @@ def redate_roles(actors: list[Actor], date: str | None, published: str | None) -
                 pass
         out.append(a)
     return out
+
+
+LEADER_ROLES = ("head_of_state", "head_of_government", "leader")
+
+
+def _leads_a_country(a: Actor) -> bool:
+    """Only a head of state or government stands for his country among 'les deux dirigeants';
+    a minister named just before does not ('Belooussov a salué le traité signé par les deux dirigeants')."""
+    from ..actors.kb import default_kb
+
+    ent = default_kb().get(a.id) if a.id else None
+    return ent is not None and any(r.role in LEADER_ROLES for r in ent.roles)
 
 
 def key(a: Actor) -> str:

@@ -78,6 +78,8 @@ def _one(c: Candidate, by_tok: dict, lex: Lexicon, res: Resolver) -> None:
                 break
             if t.pos_ in ("NOUN",) and lem in mod.get("possible_nouns", ()):
                 found.append("possible")
+            if t.pos_ in ("NOUN",) and lem in mod.get("planned_nouns", ()):
+                found.append("planned")     # 'la préparation d'une visite', 'preparations for a summit'
             if t.pos_ == "ADJ" and (lem in mod.get("possible_adjs", ()) or t.lower_ in mod.get("possible_adjs", ())):
                 found.append("possible")
             if t.pos_ in ("VERB", "AUX", "ADJ"):

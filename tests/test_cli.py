@@ -144,3 +144,26 @@ def test_actors_import_then_show_and_link(tmp_path):
     assert "2019-03-01" in show.stdout and "2023-06-15" in show.stdout
     known = run("actors", "show", "Sergei Shoigu")
     assert "defence minister of Russia" in known.stdout and "2024-05-12" in known.stdout
+
+
+def test_seeds_fuse_into_the_expected_timeline(tmp_path):
+    """Issue 7's acceptance on the real extraction of the seeds."""
+    db = tmp_path / "seeds.db"
+    res = annales("ingest", str(SEEDS), "--metadata", str(SEEDS / "metadata.jsonl"), "--db", str(db), "-q")
+    assert res.returncode == 0, res.stderr
+    out = annales("events", "--db", str(db), "--format", "jsonl")
+    events = [json.loads(l) for l in out.stdout.splitlines()]
+
+    def names(ev):
+        return {a["name"] for a in ev["actor"] + ev["recipient"]}
+
+    putin = [e for e in events if e["event"] == "CONSULT" and e["mode"] == "visit" and "Vladimir Putin" in names(e)
+             and (e["date"] or {}).get("value", "").startswith("2024-06")]
+    assert len(putin) == 1 and len(putin[0]["sources"]) == 2, putin
+    treaty = [e for e in events if e["event"] == "SUPPORT" and (e["date"] or {}).get("value", "").startswith("2024-06")]
+    assert len(treaty) == 1 and len(treaty[0]["sources"]) == 2, treaty
+    shoigu = [e for e in events if e["event"] == "CONSULT" and "Sergei Shoigu" in names(e) and e["mode"] == "visit"]
+    assert len(shoigu) == 1 and shoigu[0]["date"]["value"] == "2023-07-26" and len(shoigu[0]["sources"]) == 2
+    goremykin = [e for e in events if "Viktor Goremykin" in names(e) and e["event"] == "CONSULT"]
+    assert {"Pak Yong-il", "No Kwang-chol"} <= {n for e in goremykin for n in names(e)}
+    assert not any({"Pak Yong-il", "No Kwang-chol"} <= names(e) for e in goremykin), "two meetings merged"

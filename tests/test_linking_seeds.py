@@ -177,7 +177,7 @@ def test_seed_cases_that_must_hold(linked):
     assert actor("000", "ambassadeur russe à Pyongyang").name == "Alexander Matsegora"
     doo = actor("004", "Doo Jin-ho")
     assert doo.id is None and doo.country == "KOR" and doo.type == "person"
-    # "No Kwang-chol s'est rendu en Russie début octobre pour rencontrer son homologue"
+    # seed 004: No Kwang-chol's October trip to Russia, where he met his counterpart
     no = actor("004", "No Kwang-chol")
     assert no.id is not None
     other = counterpart(no, "RUS", "2025-10", kb)

@@ -431,17 +431,12 @@ class Resolver:
 
     def _clause_subject(self, h: Token) -> Actor | None:
         """The person who is the subject of the clause around `h` (whose counterpart 'son homologue' is)."""
-        t = h
-        for _ in range(5):
-            if t.head == t:
-                break
-            t = t.head
-            if t.pos_ in ("VERB", "AUX"):
-                for s, a in syntax.slots(t, self.syn):
-                    if s in ("subj", "subjpass") and a.i != h.i:
-                        cand = self.actor(a)
-                        if cand is not None and cand.type == "person":
-                            return cand
+        for verb in syntax.governing_verbs(h, 5):
+            for a in syntax.subjects(verb, self.syn):
+                if a.i != h.i:
+                    cand = self.actor(a)
+                    if cand is not None and cand.type == "person":
+                        return cand
         return None
 
     def counterpart(self, h: Token) -> Actor | None:

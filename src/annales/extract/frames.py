@@ -270,17 +270,9 @@ def _owner(t: Token, lex: Lexicon, res: Resolver) -> tuple[list[Actor], Token | 
 
 def _poss_subject(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor]:
     """'lors de son voyage, le ministre ...': the possessor is the subject of the governing clause."""
-    t = c.tok
-    for _ in range(4):
-        if t.head == t:
-            break
-        t = t.head
-        if t.pos_ in ("VERB", "AUX"):
-            for s, a in syntax.slots(t, lex.syn):
-                if s in ("subj", "subjpass"):
-                    return res.actors(a)
-            break
-    return []
+    verb = next(syntax.governing_verbs(c.tok, 4), None)
+    subj = syntax.subjects(verb, lex.syn) if verb is not None else []
+    return res.actors(subj[0]) if subj else []
 
 
 def _and_next(t: Token, res: Resolver) -> list[Actor]:

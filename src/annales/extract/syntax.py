@@ -163,3 +163,19 @@ def pluperfect(pred: Token, syn: dict) -> bool:
                                                    pp.get("tense") in c.morph.get("Tense")):
                 return True
     return False
+
+
+def governing_verbs(tok: Token, limit: int):
+    """The verbs above `tok`, nearest first, at most `limit` steps up the tree."""
+    t = tok
+    for _ in range(limit):
+        if t.head == t:
+            return
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            yield t
+
+
+def subjects(verb: Token, syn: dict) -> list[Token]:
+    """The subject tokens (active or passive) of `verb`."""
+    return [a for s, a in slots(verb, syn) if s in ("subj", "subjpass")]

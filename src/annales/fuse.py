@@ -35,6 +35,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
+from . import faults
 from .model import Actor, Conflict, EventRecord, FusedEvent, TimeExpr
 
 # A visit lasts several days: two reports of the same visit may give different
@@ -758,11 +759,16 @@ def refuse_all(store) -> None:
     published = store.published_dates()
     seen: list[str] = []
     ms = _compact_all(_noting_ids(store.mentions(), seen), published)   # streamed: no list of records
-    store.set_mention_keys(_keys_of(seen, ms), replace_all=True)
     pairs = _fuse_compact(ms, published)
-    store.clear_fused()
-    store.replace_fused([], [ev for _, ev in pairs], {ev.id: label for label, ev in pairs})
-    store.set_meta("fusion_keys", KEYS_VERSION)
+    # one transaction: readers keep seeing the old timeline until the new one is whole, and a
+    # crash leaves the old one (and the documents marked unfused) in place
+    with store.transaction():
+        store.set_mention_keys(_keys_of(seen, ms), replace_all=True)
+        store.clear_fused()
+        store.replace_fused([], [ev for _, ev in pairs], {ev.id: label for label, ev in pairs})
+        store.set_meta("fusion_keys", KEYS_VERSION)
+        store.mark_fused()
+        faults.point("fusing")
 
 
 def update(store, doc_ids: set[str]) -> None:
@@ -776,13 +782,20 @@ def update(store, doc_ids: set[str]) -> None:
     doc_ids = set(doc_ids)
     if not doc_ids:
         return
+    if store.get_meta("fusion_keys") != KEYS_VERSION or store.needs_refuse(ignore_docs=doc_ids):
+        refuse_all(store)
+        return
     new = list(store.mentions(doc_ids))
     published = store.published_dates(doc_ids)
     new_ms = _compact_all(new, published)
-    store.set_mention_keys(_keys_of([r.id for r in new], new_ms))
-    if store.get_meta("fusion_keys") != KEYS_VERSION or store.needs_refuse():
-        refuse_all(store)
-        return
+    with store.transaction():        # keys, fused events and the documents' state change together
+        store.set_mention_keys(_keys_of([r.id for r in new], new_ms))
+        _update(store, doc_ids, new_ms)
+        store.mark_fused(doc_ids)
+        faults.point("fusing")
+
+
+def _update(store, doc_ids: set[str], new_ms: list[M]) -> None:
     # Events that used the documents' old mentions, and every event of their components.
     stale = store.fused_ids_for_docs(doc_ids) | store.fused_ids_for_mentions(m.id for m in new_ms)
     labels = store.components_of(stale)

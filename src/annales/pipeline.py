@@ -139,13 +139,20 @@ def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1,
         return
     window = window or workers * 2
     pending: deque[Future | list[Outcome]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
         for group in _groups(items, batch):
             pending.append(group if isinstance(group[0], Outcome) else pool.submit(work, group))
             while len(pending) >= window:
                 yield from _result(pending.popleft())
         while pending:
             yield from _result(pending.popleft())
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops at a batch boundary."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _bind(fn: Callable[[RawDoc], Outcome]):

@@ -300,7 +300,7 @@ def test_the_web_follows_an_old_event_id_to_its_successor(tmp_path):
     fuse.update(store, {"early"})
     [new] = timeline(store)
     store.close()
-    with TestClient(create_app(str(path))) as c:
+    with TestClient(create_app(str(path)), base_url="http://localhost") as c:
         r = c.get(f"/api/events/{old['id']}", follow_redirects=False)
         assert r.status_code == 308 and r.headers["location"].endswith(f"/api/events/{new['id']}")
         assert c.get(f"/api/events/{old['id']}").json()["id"] == new["id"]

@@ -119,10 +119,13 @@ async def api_upload(request: Request,
                      published: str | None = Query(None, description="publication date YYYY[-MM[-DD]]"),
                      outlet: str | None = Query(None), title: str | None = Query(None),
                      url: str | None = Query(None)) -> dict:
-    """The request body is the document's raw bytes."""
+    """The request body is the document's raw bytes; the header X-Annales-Token carries the
+    token the server printed at start."""
+    guard = request.app.state.guard
     if not request.app.state.writable:
         raise HTTPException(403, "this server is read-only (start it with `annales serve --writable`)")
-    data = await request.body()
+    guard.check_token(request.headers.get("x-annales-token"))
+    data = await guard.body(request)
     if not data:
         raise params.bad("body", "the request body (the document) is empty")
     kind = params.choice("kind", kind, ("text", "html"), "text")

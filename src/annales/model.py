@@ -62,6 +62,8 @@ class Document:
     kind: str = "text"
     language: str | None = None          # "fr", "en", other ISO 639-1, or None
     title: str | None = None
+    # text[:body_start] is the headline paragraph (later stages read it too), text[body_start:] the body
+    body_start: int = 0
     published: Published = field(default_factory=Published)
     outlet: str | None = None
     url: str | None = None
@@ -76,8 +78,13 @@ class Document:
         return {
             "doc": self.id, "language": self.language, "title": self.title,
             "published": self.published.to_dict(), "outlet": self.outlet, "url": self.url,
-            "text": self.text, "dropped": self.dropped,
+            "text": self.text, "body_start": self.body_start, "dropped": self.dropped,
         }
+
+    @property
+    def body(self) -> str:
+        """The article text without its headline."""
+        return self.text[self.body_start:]
 
 
 @dataclass

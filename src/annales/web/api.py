@@ -89,7 +89,7 @@ def api_document(doc_id: str, db: sqlite3.Connection = Depends(get_db)) -> dict:
 
 @router.get("/network", summary="Actors linked by the number of events they share")
 def api_network(f: Filters = Depends(params.filters), limit: int = params.limit_param(),
-                min_weight: int = Query(1, ge=1, description="leave out links with fewer shared events"),
+                min_weight: int = params.weight_param(),
                 db: sqlite3.Connection = Depends(get_db)) -> dict:
     return {"filters": f.query(), **queries.network(db, f, limit, min_weight)}
 

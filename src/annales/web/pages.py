@@ -69,7 +69,7 @@ def actor_page(request: Request, actor_id: str, group: str | None = Query(None),
 
 @router.get("/network", response_class=HTMLResponse)
 def network_page(request: Request, f: Filters = Depends(params.filters), limit: int = params.limit_param(),
-                 min_weight: int = Query(1, ge=1), db: sqlite3.Connection = Depends(get_db)):
+                 min_weight: int = params.weight_param(), db: sqlite3.Connection = Depends(get_db)):
     return render(request, "network.html", filters=f, facets=queries.facets(db), limit=limit,
                   min_weight=min_weight)
 

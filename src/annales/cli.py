@@ -61,7 +61,7 @@ def _read(args) -> Iterator[RawDoc | SourceError]:
         yield SourceError(p, "no such file or folder")
     present = [p for p in args.paths if p not in missing]
     if present:
-        yield from read_paths(present, args.metadata)
+        yield from read_paths(present, args.metadata, getattr(args, "reference_from_mtime", False))
 
 
 def _json_line(fh, obj: dict) -> None:
@@ -330,6 +330,9 @@ def _input_args(p: argparse.ArgumentParser) -> None:
                    help="files or folders (.txt, .html, .jsonl, RSS/Atom feeds); folders are read recursively")
     p.add_argument("--metadata", metavar="FILE",
                    help="JSONL keyed by `file` or `id` giving published, outlet, url, title (as a crawler records them)")
+    p.add_argument("--reference-from-mtime", action="store_true",
+                   help="a document without crawl date takes its file's modification day as reference date "
+                        "for year inference (default: no reference date)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="worker processes (default 1; each loads the language models once)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

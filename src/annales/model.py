@@ -30,7 +30,7 @@ class RawDoc:
     published: str | None = None         # as supplied by metadata/feed: "2023-09-05", "2023-07", "2023" or None
     outlet: str | None = None
     title: str | None = None             # as supplied by metadata/feed
-    reference_date: str | None = None    # crawl date, else file mtime (ISO date): bounds year inference
+    reference_date: str | None = None    # crawl date (file mtime only if asked), ISO: bounds year inference
     meta: dict[str, Any] = field(default_factory=dict)
 
 

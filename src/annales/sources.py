@@ -4,8 +4,14 @@ Each input becomes a RawDoc holding the bytes exactly as read, or a SourceError
 naming what could not be read and why; reading always goes on. Metadata (a
 JSONL file keyed by ``file`` or ``id``) supplies publication date, outlet, URL,
 title and crawl date. ``reference_date`` (which bounds year inference in later
-stages) is the crawl date when known, else the file's modification date: never
-today's date.
+stages) is the crawl date when known; the file's modification date only when the
+caller asks for it (``reference_from_mtime``), as a copied file's mtime says
+nothing about the article; never today's date.
+
+Size limits: a file (one document, or one feed) above ``MAX_FILE_BYTES`` and a
+JSONL or metadata line above ``MAX_LINE_BYTES`` are refused with a SourceError
+naming it, and reading goes on. JSONL and metadata files are read line by line
+and an over-long line is skipped as it streams past, never held whole.
 """
 from __future__ import annotations
 
@@ -24,6 +30,9 @@ FEED_EXT = {".xml", ".rss", ".atom"}
 KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | FEED_EXT
 CRAWL_KEYS = ("crawled", "fetched", "crawl_date")
 METADATA_NAME = "metadata.jsonl"
+MAX_FILE_BYTES = 64 * 2**20      # one article file or feed (cleaning keeps the first 5 MB of a document)
+MAX_LINE_BYTES = 16 * 2**20      # one JSONL line: a document with its metadata, JSON-escaped
+CHUNK = 2**20
 
 
 def load_metadata(path: str | None, errors: list[SourceError] | None = None) -> dict[str, dict]:
@@ -32,28 +41,72 @@ def load_metadata(path: str | None, errors: list[SourceError] | None = None) -> 
         return {}
     out: dict[str, dict] = {}
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        fh = open(path, "rb")
+    except OSError as exc:
         raise ValueError(f"metadata file {path}: cannot read ({_why(exc)})") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            if not isinstance(rec, dict):
-                raise ValueError("not a JSON object")
-        except ValueError as exc:
-            if errors is not None:
-                errors.append(SourceError(f"{path}:{n}", f"metadata line {n}: invalid JSON ({exc})"))
-            continue
-        for key in (rec.get("file"), rec.get("id")):
-            if key:
-                out[str(key)] = rec
+    with fh:
+        for n, rec in _json_lines(fh, "metadata line"):
+            if isinstance(rec, str):
+                if errors is not None:
+                    errors.append(SourceError(f"{path}:{n}", rec))
+                continue
+            for key in (rec.get("file"), rec.get("id")):
+                if key:
+                    out[str(key)] = rec
     return out
 
 
-def read_paths(paths: Iterable[str], metadata: str | None = None) -> Iterator[RawDoc | SourceError]:
-    """Yield one RawDoc per document (or a SourceError) for files and folders, in order."""
+def stream_lines(fh, limit: int | None = None) -> Iterator[tuple[int, bytes | None, int]]:
+    """(number, bytes, size) of each line of a binary file; bytes is None for a line longer than
+    `limit` (default MAX_LINE_BYTES), which is skipped in chunks as it streams past (never held whole)."""
+    limit = MAX_LINE_BYTES if limit is None else limit
+    n = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield n, line, len(line)
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = fh.readline(CHUNK)
+            size += len(line)
+        yield n, None, size
+
+
+def _json_lines(fh, what: str) -> Iterator[tuple[int, dict | str]]:
+    """(line number, JSON object) per non-blank line, or (line number, reason) for a bad one."""
+    for n, line, size in stream_lines(fh):
+        if line is None:
+            yield n, f"{what} {n}: {_mb(size)}, above the limit of {_mb(MAX_LINE_BYTES)} for one line: skipped"
+            continue
+        if n == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield n, f"{what} {n}: not UTF-8 ({exc.reason} at byte {exc.start})"
+            continue
+        except ValueError as exc:
+            yield n, f"{what} {n}: invalid JSON ({exc})"
+            continue
+        yield n, rec if isinstance(rec, dict) else f"{what} {n}: not a JSON object"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size} bytes"
+
+
+def read_paths(paths: Iterable[str], metadata: str | None = None,
+               reference_from_mtime: bool = False) -> Iterator[RawDoc | SourceError]:
+    """Yield one RawDoc per document (or a SourceError) for files and folders, in order.
+
+    `reference_from_mtime`: a document without crawl date takes its file's modification day
+    as reference date (otherwise it has none)."""
     errors: list[SourceError] = []
     try:
         meta = load_metadata(metadata, errors)
@@ -66,9 +119,9 @@ def read_paths(paths: Iterable[str], metadata: str | None = None) -> Iterator[Ra
         path = Path(p)
         if path.is_dir():
             for f in _walk(path, meta_file):
-                yield from _read_file(f, f.relative_to(path).as_posix(), meta)
+                yield from _read_file(f, f.relative_to(path).as_posix(), meta, reference_from_mtime)
         elif path.exists():
-            yield from _read_file(path, path.name, meta, explicit=True)
+            yield from _read_file(path, path.name, meta, reference_from_mtime, explicit=True)
         else:
             yield SourceError(str(p), "no such file or directory")
 
@@ -87,17 +140,25 @@ def _walk(folder: Path, meta_file: Path | None) -> list[Path]:
     return out
 
 
-def _read_file(f: Path, rel: str, meta: dict[str, dict], explicit: bool = False) -> Iterator[RawDoc | SourceError]:
+def _read_file(f: Path, rel: str, meta: dict[str, dict], from_mtime: bool = False,
+               explicit: bool = False) -> Iterator[RawDoc | SourceError]:
+    ext = f.suffix.lower()
     try:
+        stat = f.stat()
+        mtime = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc).date().isoformat() if from_mtime else None
+        if ext in JSONL_EXT:
+            with f.open("rb") as fh:
+                yield from _read_jsonl(fh, rel, f, mtime, meta)
+            return
+        if stat.st_size > MAX_FILE_BYTES:
+            yield SourceError(rel, f"file is {_mb(stat.st_size)}, above the limit of {_mb(MAX_FILE_BYTES)} "
+                                   "for one document: skipped")
+            return
         data = f.read_bytes()
-        mtime = dt.datetime.fromtimestamp(f.stat().st_mtime, dt.timezone.utc).date().isoformat()
     except OSError as exc:
         yield SourceError(rel, _why(exc))
         return
-    ext = f.suffix.lower()
-    if ext in JSONL_EXT:
-        yield from _read_jsonl(data, rel, f, mtime, meta)
-    elif ext in FEED_EXT:
+    if ext in FEED_EXT:
         yield from _read_feed(data, rel, f, mtime, meta)
     else:
         m = meta.get(rel) or meta.get(f.name) or (meta.get(str(f)) if explicit else None) or {}
@@ -116,24 +177,12 @@ def _rawdoc(doc_id: str, data: bytes, kind: str, path: str, rec: dict, mtime: st
                   title=rec.get("title") or None, reference_date=ref or mtime, meta=meta)
 
 
-def _read_jsonl(data: bytes, rel: str, f: Path, mtime: str, meta: dict[str, dict]) -> Iterator[RawDoc | SourceError]:
+def _read_jsonl(fh, rel: str, f: Path, mtime: str | None, meta: dict[str, dict]) -> Iterator[RawDoc | SourceError]:
     """One article per line: id, text or html, optional url/published/outlet/title/crawl date."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield SourceError(rel, f"JSONL file is not UTF-8 ({exc.reason} at byte {exc.start})")
-        return
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for n, rec in _json_lines(fh, "line"):
         where = f"{rel}:{n}"
-        try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            yield SourceError(where, f"line {n}: invalid JSON ({exc})")
-            continue
-        if not isinstance(rec, dict):
-            yield SourceError(where, f"line {n}: not a JSON object")
+        if isinstance(rec, str):
+            yield SourceError(where, rec)
             continue
         body, kind = (rec.get("html"), "html") if rec.get("html") else (rec.get("text"), "text")
         doc_id = str(rec.get("id") or rec.get("url") or where)
@@ -144,7 +193,7 @@ def _read_jsonl(data: bytes, rel: str, f: Path, mtime: str, meta: dict[str, dict
         yield _rawdoc(doc_id, body.encode("utf-8"), kind, str(f), merged, mtime, {"line": n})
 
 
-def _read_feed(data: bytes, rel: str, f: Path, mtime: str, meta: dict[str, dict]) -> Iterator[RawDoc | SourceError]:
+def _read_feed(data: bytes, rel: str, f: Path, mtime: str | None, meta: dict[str, dict]) -> Iterator[RawDoc | SourceError]:
     """Each RSS/Atom entry is one document; its id is the entry's link, else its id."""
     import feedparser
 

@@ -1,0 +1,122 @@
+"""The API under hostile input: property-based tests (hypothesis) and a bounded schemathesis run.
+
+Every parameter is bounded and validated: a bad value is a 422 naming the parameter, never a 5xx.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annales.web import params
+from annales.web.app import create_app
+
+FUZZ_SECONDS = 45          # the schemathesis run stops after this (or after FUZZ_EXAMPLES calls)
+FUZZ_EXAMPLES = 1500
+QUICK = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+LISTS = ["/api/events", "/api/actors", "/api/documents", "/api/search?q=talks", "/", "/actors", "/documents"]
+DATED = ["/api/events", "/api/periods", "/api/network", "/api/documents", "/"]
+
+
+@pytest.fixture(scope="module")
+def client(web_db):
+    with TestClient(create_app(str(web_db)), base_url="http://localhost") as c:
+        yield c
+
+
+def _named_422(r, name: str) -> bool:
+    return r.status_code == 422 and name in r.text
+
+
+@QUICK
+@given(path=st.sampled_from(LISTS), limit=st.integers(), offset=st.integers())
+def test_any_limit_and_offset_is_answered_or_refused(client, path, limit, offset):
+    r = client.get(path, params={"limit": limit, "offset": offset})
+    ok = 1 <= limit <= params.MAX_LIMIT and 0 <= offset <= params.MAX_OFFSET
+    if ok:
+        assert r.status_code == 200, (path, limit, offset, r.text[:200])
+    else:
+        assert _named_422(r, "limit" if not 1 <= limit <= params.MAX_LIMIT else "offset"), (path, limit, offset)
+
+
+def test_huge_offset_is_a_422_not_an_overflow(client):
+    for path in ("/api/events", "/api/actors", "/api/documents", "/"):
+        r = client.get(path, params={"offset": 10 ** 30})
+        assert _named_422(r, "offset"), (path, r.status_code)
+    r = client.get("/api/network", params={"min_weight": 10 ** 30})
+    assert _named_422(r, "min_weight")
+
+
+@QUICK
+@given(path=st.sampled_from(DATED), name=st.sampled_from(["from", "to"]), value=st.text(max_size=30))
+def test_any_date_parameter_is_answered_or_refused(client, path, name, value):
+    r = client.get(path, params={name: value})
+    try:
+        valid = params.partial_date(name, value) is not None or not value.strip()
+    except Exception:            # the validator's own verdict: an HTTPException for a bad value
+        valid = False
+    assert r.status_code == (200 if valid else 422), (path, name, value, r.status_code, r.text[:200])
+    if not valid:
+        assert f"'{name}'" in r.json()["detail"] if path.startswith("/api") else name in r.text
+
+
+@QUICK
+@given(value=st.one_of(st.just("2024-02-30"), st.just("2023-13"), st.just("20240101"),
+                       st.from_regex(r"\A\d{4}-\d{2}-\d{2}\Z")))
+def test_impossible_calendar_dates_are_refused(client, value):
+    y, m, d = (int(x) for x in value.split("-")) if value.count("-") == 2 else (0, 0, 0)
+    import datetime as dt
+    try:
+        real = value.count("-") == 2 and bool(dt.date(y, m, d))
+    except ValueError:
+        real = False
+    r = client.get("/api/events", params={"from": value})
+    assert r.status_code == (200 if real else 422), value
+
+
+@QUICK
+@given(name=st.sampled_from(["actor", "source", "country", "type", "modality"]),
+       value=st.text(min_size=1, max_size=400))
+def test_any_text_filter_is_answered_or_refused(client, name, value):
+    r = client.get("/api/events", params={name: value})
+    assert r.status_code in (200, 422), (name, value, r.status_code)
+    if len(value) > params.MAX_TEXT:
+        assert _named_422(r, name)
+
+
+def test_schemathesis_finds_no_server_error(web_db):
+    """Positive and negative cases for every operation of the OpenAPI schema, bounded in time."""
+    import schemathesis
+    from schemathesis.generation import GenerationMode
+
+    app = create_app(str(web_db))
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers={"host": "localhost"})
+    operations = [r.ok() for r in schema.get_all_operations()]
+    assert len(operations) >= 10
+    cases = st.one_of([op.as_strategy(generation_mode=mode) for op in operations
+                       for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)])
+    failures, calls, seen = [], [0], set()
+    stop = time.monotonic() + FUZZ_SECONDS
+
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(cases)
+    def call(case):
+        if time.monotonic() > stop:
+            return
+        calls[0] += 1
+        seen.add(case.operation.label)
+        try:
+            r = case.call(headers={"host": "localhost"})
+        except Exception as exc:          # the test client re-raises what the app did not handle
+            failures.append((case.operation.label, case.query, f"{type(exc).__name__}: {exc}"[:200]))
+            return
+        if r.status_code >= 500:
+            failures.append((case.operation.label, case.query, r.status_code, r.text[:200]))
+
+    call()
+    assert calls[0] >= 200, f"only {calls[0]} calls in {FUZZ_SECONDS} s"
+    assert len(seen) == len(operations), set(op.label for op in operations) - seen
+    assert not failures, failures[:5]

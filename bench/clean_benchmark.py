@@ -7,7 +7,7 @@ settings Annales gives it (no comments, no tables, favour precision). The
 article body compared with the ground truth is ``Document.body`` (the text
 without its headline) for Annales and ``text`` for trafilatura.
 
-    .venv/bin/python bench/clean_benchmark.py [--bench DIR] [--n-bootstrap N] [--limit N]
+    .venv/bin/python bench/clean_benchmark.py [--bench DIR] [--n-bootstrap N] [--limit N] [--json OUT]
 """
 from __future__ import annotations
 
@@ -52,35 +52,57 @@ def trafilatura_body(key: str, data: bytes) -> str:
     import trafilatura
 
     text, _ = clean.decode(data)
-    doc = trafilatura.bare_extraction(text, **clean.TRAFILATURA_SETTINGS)
+    doc = trafilatura.bare_extraction(text, **clean.trafilatura_settings())
     return (doc.text or "") if doc is not None else ""
 
 
-def run(name: str, fn, data: dict[str, bytes]) -> tuple[dict, float]:
+def run(fn, data: dict[str, bytes]) -> tuple[dict, float]:
     start = time.perf_counter()
     out = {k: {"articleBody": fn(k, v)} for k, v in data.items()}
     return out, time.perf_counter() - start
 
 
+SYSTEMS = (("annales", annales_body), ("trafilatura", trafilatura_body))
+
+
+def score(bench: Path = DEFAULT_BENCH, n_bootstrap: int = 200, limit: int | None = None,
+          dump: Path | None = None) -> dict[str, dict]:
+    """{system: {f1, precision, recall, accuracy, seconds}} by the benchmark's own evaluate.py."""
+    evaluate = load_evaluate(bench)
+    truth = evaluate.load_json(bench / "ground-truth.json")
+    data = pages(bench, limit)
+    truth = {k: truth[k] for k in data}
+    out = {}
+    for name, fn in SYSTEMS:
+        pred, secs = run(fn, data)
+        if dump:
+            dump.mkdir(parents=True, exist_ok=True)
+            (dump / f"{name}.json").write_text(json.dumps(pred, ensure_ascii=False), encoding="utf-8")
+        m = evaluate.evaluate(truth, pred, n_bootstrap)
+        out[name] = {k: round(m[k], 4) for k in ("f1", "precision", "recall", "accuracy",
+                                                  "f1_std", "precision_std", "recall_std")}
+        out[name]["seconds"] = round(secs, 1)
+    out["pages"] = len(data)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
-    ap.add_argument("--n-bootstrap", type=int, default=200)
+    ap.add_argument("--n-bootstrap", type=int, default=200, help="bootstrap samples for the ± figures")
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick look)")
     ap.add_argument("--dump", type=Path, help="write each system's predictions to DIR/<name>.json")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args(argv)
-    evaluate = load_evaluate(args.bench)
-    truth = evaluate.load_json(args.bench / "ground-truth.json")
-    data = pages(args.bench, args.limit)
-    truth = {k: truth[k] for k in data}
-    print(f"{'system':<12} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6} {'s':>6}")
-    for name, fn in (("annales", annales_body), ("trafilatura", trafilatura_body)):
-        pred, secs = run(name, fn, data)
-        if args.dump:
-            args.dump.mkdir(parents=True, exist_ok=True)
-            (args.dump / f"{name}.json").write_text(json.dumps(pred, ensure_ascii=False), encoding="utf-8")
-        m = evaluate.evaluate(truth, pred, args.n_bootstrap)
-        print(f"{name:<12} {m['f1']:6.3f} {m['precision']:6.3f} {m['recall']:6.3f} {m['accuracy']:6.3f} {secs:6.1f}")
+    r = score(args.bench, args.n_bootstrap, args.limit, args.dump)
+    print(f"article-extraction benchmark, {r['pages']} pages (scored by its evaluate.py)")
+    print(f"{'system':<12} {'F1':>13} {'precision':>13} {'recall':>13} {'accuracy':>8} {'seconds':>8}")
+    for name, _ in SYSTEMS:
+        m = r[name]
+        print(f"{name:<12} {m['f1']:.3f} ± {m['f1_std']:.3f} {m['precision']:.3f} ± {m['precision_std']:.3f} "
+              f"{m['recall']:.3f} ± {m['recall_std']:.3f} {m['accuracy']:8.3f} {m['seconds']:8.1f}")
+    if args.json:
+        args.json.write_text(json.dumps(r, indent=2), encoding="utf-8")
     return 0
 
 

@@ -56,8 +56,6 @@ TITLE_WINDOW = 20                # the headline is among the first lines
 PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "gb18030", "big5", "shift_jis", "euc_kr")
 LONG_LINE = 40                   # words: longer lines are checked only for notices and patterns
 SHORT_REPEAT = 15                # a repeated line shorter than this (words) is page furniture
-TRAFILATURA_SETTINGS = dict(with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
-                            date_extraction_params={"extensive_search": False, "original_date": True})
 # In the main text trafilatura extracted from HTML only these line rules still drop a line: the
 # other rules (shape, repeats, captions, calls...) cost recall and no precision on the
 # article-extraction benchmark (bench/clean_benchmark.py), as the extractor already chose the text.
@@ -813,6 +811,12 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_SNIFF.match(text[:2000]))
 
 
+def trafilatura_settings() -> dict:
+    """How Annales calls trafilatura (also used by bench/clean_benchmark.py for the bare baseline)."""
+    return dict(with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
+                date_extraction_params={"extensive_search": False, "original_date": True})
+
+
 def html_lines(raw: str, warnings: list[str]) -> tuple[list[Line], dict]:
     """Main-text paragraphs (located in the raw where copied verbatim) and page metadata."""
     import trafilatura
@@ -820,7 +824,7 @@ def html_lines(raw: str, warnings: list[str]) -> tuple[list[Line], dict]:
     meta: dict = {}
     text = ""
     try:
-        doc = trafilatura.bare_extraction(raw, **TRAFILATURA_SETTINGS)
+        doc = trafilatura.bare_extraction(raw, **trafilatura_settings())
     except Exception as exc:      # trafilatura raises many kinds on broken markup; fall back below
         doc = None
         warnings.append(f"trafilatura failed ({type(exc).__name__}); used the plain HTML text")

@@ -13,7 +13,7 @@ import re
 from .. import nlp
 from ..model import Document, EventRecord
 from . import dates, frames, merge, modality, quantity, syntax
-from .actors import ROLE_OF, DocContext, Resolver, country, find_mentions, key, redate_roles
+from .actors import DocContext, Resolver, country, find_mentions, key, redate_roles
 from .lexicon import Lexicon, default_cameo, lexicon
 from .text import Sentence, dateline, split
 
@@ -64,7 +64,6 @@ def _unneeded(pipe, lex: Lexicon) -> list[str]:
 
 
 def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) -> list[EventRecord]:
-    ROLE_OF.clear()                  # a document that failed half-way must not leave its roles behind
     mentions = find_mentions(doc, [(s.start, d) for s, d in parsed], lex)
     ctx = DocContext(doc, lex, mentions)
     ctx.sent_starts = [s.start for s in split(doc.text, set(lex.mod.get("abbreviations", ())))]
@@ -88,9 +87,8 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
     pub = doc.published.value if doc.published else None
     for c in cands:
         if c.date is not None:
-            c.actor = redate_roles(c.actor, c.date.value, pub)
-            c.recipient = redate_roles(c.recipient, c.date.value, pub)
-    ROLE_OF.clear()
+            c.actor = redate_roles(c.actor, c.date.value, pub, ctx.roles)
+            c.recipient = redate_roles(c.recipient, c.date.value, pub, ctx.roles)
     _dateline_place(doc, cands, ctx)
     return _records(doc, cands, lex, times)
 

@@ -106,6 +106,9 @@ class DocContext:
     persons_by_sentence: dict[int, list[Actor]] = field(default_factory=dict)
     sent_starts: list[int] = field(default_factory=list)   # start offsets of all the text's sentences
     cands: list = field(default_factory=list)              # the events found so far, in text order
+    # id(actor copy) -> (that copy, the role mention it came from); the copy is kept so that its id
+    # is not reused by another actor while the document is read
+    roles: dict[int, tuple[Actor, ActorMention]] = field(default_factory=dict)
 
     def window(self, pos: int, back: int = 1) -> int:
         """Start of the sentence `back` sentences before the one holding `pos`."""
@@ -231,7 +234,7 @@ class Resolver:
             if doc[j].dep_ not in ("ROOT",) and doc[j].head.i != head.i and not any(
                     c.i == head.i for c in syntax.conjuncts(doc[j], self.syn)):
                 break
-            out.append(_copy(m))
+            out.append(_copy(m, self.ctx.roles))
             i = doc[j].left_edge.i - 1 if doc[j].left_edge.i < j else j - 1
             while i >= 0 and doc[i].pos_ == "DET":
                 i -= 1
@@ -320,14 +323,14 @@ class Resolver:
             if c.dep_ in self.syn.get("appos", ()):
                 m = self.mention_of(c)
                 if m is not None and m.actor.type in ("person", "organization"):
-                    return _copy(m)
+                    return _copy(m, self.ctx.roles)
         # the parser often hangs the apposed name on the verb's object: "avec son homologue, Kang Sun-nam,"
         if h.pos_ == "NOUN":
             nxt = h.right_edge.i + 1
             if nxt + 1 < len(h.doc) and h.doc[nxt].text == ",":
                 m = self.mention_of(h.doc[nxt + 1])
                 if m is not None and m.actor.type == "person" and m.start == self.off + h.doc[nxt + 1].idx:
-                    return _copy(m)
+                    return _copy(m, self.ctx.roles)
         # 2. the phrase delegation led by X -> X; an army/government of X -> country X
         if lem in mod.get("delegation_heads", ()):
             led = self.led_by(h)
@@ -341,7 +344,7 @@ class Resolver:
             if named is not None:
                 return named
         if m is not None and m.kind != "demonym":
-            return _copy(m)
+            return _copy(m, self.ctx.roles)
         if lem in mod.get("counterpart_heads", ()):
             cp = self.counterpart(h)
             if cp is not None:
@@ -368,7 +371,7 @@ class Resolver:
             m = self.mention_of(t)
             if m is not None and m.actor.type in ("person", "organization") and t != h:
                 if t.head == h and t.dep_ not in ("nmod",) or t.pos_ == "PROPN" and t.head == h:
-                    return _copy(m)
+                    return _copy(m, self.ctx.roles)
         # 4. a role phrase with a demonym only: an unlinked person of that country
         if m is not None and m.kind == "demonym" or h.pos_ == "NOUN":
             iso = self.np_country(h)
@@ -390,7 +393,7 @@ class Resolver:
                 continue
             m = self.mention_of(t)
             if m is not None and m.actor.type == "person" and (hm is None or m.start >= hm.end or m.end <= hm.start):
-                return _copy(m)
+                return _copy(m, self.ctx.roles)
         return None
 
     def governing_person(self, h: Token) -> Actor | None:
@@ -469,27 +472,24 @@ class Resolver:
         return None
 
 
-# id(actor copy) -> (that copy, the role mention it came from), per document; the copy is kept so
-# that its id is not reused by another actor while the entry lives
-ROLE_OF: dict[int, tuple[Actor, ActorMention]] = {}
-
-
 def _as_text(a: Actor, text: str) -> Actor:
     b = copy.copy(a)
     b.text = text
     return b
 
 
-def _copy(m: ActorMention) -> Actor:
+def _copy(m: ActorMention, roles: dict[int, tuple[Actor, ActorMention]]) -> Actor:
+    """A copy of the mention's actor; one named by a role phrase is remembered in `roles`."""
     a = copy.copy(m.actor)
     if not a.text:
         a.text = m.text
     if getattr(m, "role_key", None):
-        ROLE_OF[id(a)] = (a, m)
+        roles[id(a)] = (a, m)
     return a
 
 
-def redate_roles(actors: list[Actor], date: str | None, published: str | None) -> list[Actor]:
+def redate_roles(actors: list[Actor], date: str | None, published: str | None,
+                 roles: dict[int, tuple[Actor, ActorMention]]) -> list[Actor]:
     """A role phrase ('le ministre russe de la Défense') names whoever held the post on the event's
     date, not on the publication date: re-resolve it through the linker."""
     if not date or date == published:
@@ -499,7 +499,7 @@ def redate_roles(actors: list[Actor], date: str | None, published: str | None) -
         return actors
     out = []
     for a in actors:
-        hit = ROLE_OF.get(id(a))
+        hit = roles.get(id(a))
         m = hit[1] if hit is not None and hit[0] is a else None
         if m is not None:
             try:

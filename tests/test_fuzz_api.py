@@ -120,3 +120,29 @@ def test_schemathesis_finds_no_server_error(web_db):
     assert calls[0] >= 200, f"only {calls[0]} calls in {FUZZ_SECONDS} s"
     assert len(seen) == len(operations), set(op.label for op in operations) - seen
     assert not failures, failures[:5]
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory):
+    db = tmp_path_factory.mktemp("upload") / "annales.db"
+    app = create_app(str(db), writable=True, token="t0ken")
+    with TestClient(app, base_url="http://localhost") as c:
+        yield c
+
+
+@QUICK
+@given(kind=st.text(max_size=12), published=st.text(max_size=14), body=st.binary(min_size=1, max_size=200))
+def test_bad_upload_parameters_are_refused_before_any_work(writable, kind, published, body):
+    kind_ok = kind.strip() in ("", "text", "html")
+    try:
+        date_ok = params.partial_date("published", published) is not None or not published.strip()
+    except Exception:
+        date_ok = False
+    if kind_ok and date_ok:
+        published = "not a date"          # keep every case invalid: a valid one would run the pipeline
+        date_ok = False
+    r = writable.post("/api/documents", params={"kind": kind, "published": published}, content=body,
+                      headers={"x-annales-token": "t0ken"})
+    assert r.status_code == 422, (kind, published, r.status_code, r.text[:200])
+    assert ("'kind'" if not kind_ok else "'published'") in r.json()["detail"]
+    assert writable.get("/api/documents").json()["total"] == 0

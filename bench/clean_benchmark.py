@@ -26,6 +26,8 @@ from annales import clean  # noqa: E402
 from annales.model import RawDoc  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "corpus" / "article-extraction-benchmark"
+SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+SEEDS_GOLD = ROOT.parent / "shared" / "gold" / "seeds.docs.jsonl"
 
 
 def load_evaluate(bench: Path):
@@ -86,6 +88,28 @@ def score(bench: Path = DEFAULT_BENCH, n_bootstrap: int = 200, limit: int | None
     return out
 
 
+def plain_text(seeds: Path = SEEDS, gold: Path = SEEDS_GOLD) -> dict[str, dict]:
+    """Plain-text scrapes, where Annales' own line layer works alone: the seeds' gold lines to
+    keep and to drop, with the layer and without it (every line kept, as an HTML extractor has
+    nothing to work on in plain text)."""
+    from annales.sources import read_paths
+
+    want = {d["doc"]: d for d in map(json.loads, gold.read_text(encoding="utf-8").splitlines()) if d}
+    out = {"annales": {"kept": 0, "dropped": 0}, "no layer": {"kept": 0, "dropped": 0}}
+    for raw in read_paths([str(seeds)], str(seeds / "metadata.jsonl")):
+        g = want.get(getattr(raw, "id", None))
+        if g is None:
+            continue
+        for name, text in (("annales", clean.clean(raw).text), ("no layer", raw.data.decode("utf-8"))):
+            out[name]["kept"] += sum(line in text for line in g["must_keep"])
+            out[name]["dropped"] += sum(line not in text for line in g["must_drop"])
+    n_keep = sum(len(g["must_keep"]) for g in want.values())
+    n_drop = sum(len(g["must_drop"]) for g in want.values())
+    for v in out.values():
+        v.update(keep_of=n_keep, drop_of=n_drop)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
@@ -101,6 +125,10 @@ def main(argv=None) -> int:
         m = r[name]
         print(f"{name:<12} {m['f1']:.3f} ± {m['f1_std']:.3f} {m['precision']:.3f} ± {m['precision_std']:.3f} "
               f"{m['recall']:.3f} ± {m['recall_std']:.3f} {m['accuracy']:8.3f} {m['seconds']:8.1f}")
+    r["plain_text"] = plain_text()
+    print("plain-text scrapes (seeds' gold lines): the line layer alone")
+    for name, v in r["plain_text"].items():
+        print(f"{name:<12} must_keep kept {v['kept']}/{v['keep_of']}   must_drop dropped {v['dropped']}/{v['drop_of']}")
     if args.json:
         args.json.write_text(json.dumps(r, indent=2), encoding="utf-8")
     return 0

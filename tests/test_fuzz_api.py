@@ -146,3 +146,19 @@ def test_bad_upload_parameters_are_refused_before_any_work(writable, kind, publi
     assert r.status_code == 422, (kind, published, r.status_code, r.text[:200])
     assert ("'kind'" if not kind_ok else "'published'") in r.json()["detail"]
     assert writable.get("/api/documents").json()["total"] == 0
+
+
+PAGES = ["/", "/timeline", "/actors", "/network", "/search", "/documents", "/api", "/export"]
+NAMES = ["from", "to", "actor", "country", "type", "modality", "source", "group", "limit", "offset", "q",
+         "min_weight", "what", "language"]
+
+
+@QUICK
+@given(path=st.sampled_from(PAGES),
+       query=st.dictionaries(st.sampled_from(NAMES),
+                             st.one_of(st.text(max_size=30), st.integers().map(str), st.just("")), max_size=5))
+def test_pages_answer_any_query_without_a_server_error(client, path, query):
+    r = client.get(path, params=query)
+    assert r.status_code < 500, (path, query, r.status_code, r.text[:300])
+    if r.status_code == 422:
+        assert "parameter" in r.text

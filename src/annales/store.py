@@ -154,6 +154,15 @@ def _chunks(ids: list, size: int = 500) -> Iterator[list]:
         yield ids[i:i + size]
 
 
+def shim_old_schema(db: sqlite3.Connection) -> None:
+    """Let a read-only connection to a store from before reviews answer the queries of this
+    version: a temporary view (it shadows the table) adds the review columns, empty."""
+    cols = {r[1] for r in db.execute("PRAGMA table_info(fused_events)")}
+    if cols and "review" not in cols:
+        db.execute("CREATE TEMP VIEW IF NOT EXISTS fused_events AS "
+                   "SELECT *, NULL AS review, NULL AS original FROM main.fused_events")
+
+
 def current_id(db: sqlite3.Connection, fused_id: str) -> str | None:
     """Shared with the web layer, which reads the database without a Store."""
     if db.execute("SELECT 1 FROM fused_events WHERE id = ?", (fused_id,)).fetchone():
@@ -191,7 +200,9 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys=ON")
-        if not readonly:
+        if readonly:
+            shim_old_schema(self.db)
+        else:
             self.migrate()
 
     # -- schema -------------------------------------------------------------

@@ -209,7 +209,9 @@ def _headers(app: FastAPI) -> None:
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # nothing leaves for other sites; same-origin (not no-referrer) so that the browser sends
+        # its Origin with the review forms, which guard.py checks (no-referrer makes it "null")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
 

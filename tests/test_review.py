@@ -86,6 +86,13 @@ def test_merge_and_split(store):
     n_machine = len(store.fused_events(original=True))
     assert len(store.fused_events()) == n_machine              # one more (split), one fewer (merge)
 
+    # the part a split made can be reviewed in turn; it never leaks into the machine's timeline
+    review.add(store, "reject", part["id"])
+    fuse.refuse_all(store)
+    assert _event(store, part["id"]) is None and _event(store, part["id"], original=True) is None
+    assert len(store.fused_events(original=True)) == n_machine
+    assert len(store.fused_events()) == n_machine - 1
+
 
 def test_reviews_hold_after_refusion_and_incremental_update_agrees(store, tmp_path):
     a, b = _singles(store, 2)

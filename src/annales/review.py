@@ -100,7 +100,7 @@ class _Owners:
         if mid in self.moved:
             return self.moved[mid]
         row = self.db.execute("""SELECT fm.fused FROM fused_mentions fm JOIN fused_events f ON f.id = fm.fused
-                                 WHERE fm.mention = ? AND (f.review IS NULL OR f.review != 'split')
+                                 WHERE fm.mention = ? AND f.made_by IS NULL
                                  ORDER BY fm.fused LIMIT 1""", (mid,)).fetchone()
         return row[0] if row else None
 
@@ -160,7 +160,7 @@ def _mark(rec: dict, state: str, review_id: int) -> dict:
 
 def _restore(db: sqlite3.Connection) -> None:
     """The machine's timeline back: review-made rows removed, reviewed rows as fusion wrote them."""
-    db.execute("DELETE FROM fused_events WHERE review = 'split'")
+    db.execute("DELETE FROM fused_events WHERE made_by IS NOT NULL")
     for fid, original in db.execute("SELECT id, original FROM fused_events WHERE review IS NOT NULL "
                                     "OR original IS NOT NULL").fetchall():
         if original:
@@ -222,7 +222,7 @@ def _apply_one(store, r: sqlite3.Row, owners: _Owners) -> tuple[str | None, str 
         state = "confirmed" if state in (None, "rejected", "confirmed") else state
     else:
         rec.update(payload)
-        state = state if state in ("rejected", "merged", "split") else "edited"
+        state = state if state in HIDDEN else _changed(state)
     write_row(db, fid, _mark(rec, state, r["id"]), state)
     return fid, None
 
@@ -240,11 +240,17 @@ def _merge(store, r, fid: str, payload: dict, owners: _Owners):
     mids = sorted(set(rec.get("mentions") or []) | set(orec.get("mentions") or []))
     merged = _rebuild(store, mids, fid)
     merged["merged_from"] = sorted(set(rec.get("merged_from") or []) | {other})
-    write_row(db, fid, _mark(merged, state if state == "split" else "edited", r["id"]), state if state == "split" else "edited")
+    state = _changed(state)
+    write_row(db, fid, _mark(merged, state, r["id"]), state)
     write_row(db, other, _mark({**orec, "merged_into": fid}, "merged", r["id"]), "merged")
     for mid in orec.get("mentions") or []:
         owners.moved[mid] = fid
     return fid, None
+
+
+def _changed(state: str | None) -> str:
+    """The state of an event whose content a review changed: a part made by a split stays one."""
+    return "split" if state == "split" else "edited"
 
 
 def _split(store, r, fid: str, payload: dict, owners: _Owners):
@@ -258,13 +264,13 @@ def _split(store, r, fid: str, payload: dict, owners: _Owners):
         return fid, None              # nothing left to split from
     new_id = f"{r['fused']}~split{r['id']}"
     rest = _rebuild(store, sorted(have - set(part)), fid)
-    write_row(db, fid, _mark(rest, "edited" if state != "split" else "split", r["id"]),
-              "edited" if state != "split" else "split")
+    state = _changed(state)
+    write_row(db, fid, _mark(rest, state, r["id"]), state)
     piece = _mark(_rebuild(store, part, new_id), "split", r["id"])
     piece["split_from"] = fid
     component = db.execute("SELECT component FROM fused_events WHERE id = ?", (fid,)).fetchone()[0]
-    db.execute("""INSERT OR REPLACE INTO fused_events (id, event, n_mentions, n_sources, record, component)
-                  VALUES (?, ?, 0, 0, '{}', ?)""", (new_id, piece["event"], component))
+    db.execute("""INSERT OR REPLACE INTO fused_events (id, event, n_mentions, n_sources, record, component, made_by)
+                  VALUES (?, ?, 0, 0, '{}', ?, ?)""", (new_id, piece["event"], component, r["id"]))
     # the part's mentions stay in the machine's event too: fusion finds them there next time
     db.executemany("INSERT OR IGNORE INTO fused_mentions VALUES (?,?)", [(new_id, m) for m in part])
     write_row(db, new_id, piece, "split", keep_original=False)

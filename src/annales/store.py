@@ -116,7 +116,7 @@ MIGRATIONS: dict[int, list[str]] = {
     # timeline event it was made on and the mentions behind it (id and a fingerprint that
     # survives re-extraction), so it finds its event again after re-fusion. On fused_events,
     # `review` is the reviewed state (NULL: as the machine made it) and `original` the
-    # machine's record when a review changed it.
+    # machine's record when a review changed it; `made_by` marks the rows a split made.
     5: [
         """CREATE TABLE reviews (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -131,6 +131,7 @@ MIGRATIONS: dict[int, list[str]] = {
             problem TEXT)                  -- why it no longer applies""",
         "ALTER TABLE fused_events ADD COLUMN review TEXT",
         "ALTER TABLE fused_events ADD COLUMN original TEXT",
+        "ALTER TABLE fused_events ADD COLUMN made_by INTEGER",   # the review (a split) that made the row
         "CREATE INDEX fused_events_review ON fused_events(review) WHERE review IS NOT NULL",
     ],
 }
@@ -139,7 +140,7 @@ MIGRATIONS: dict[int, list[str]] = {
 HIDDEN_REVIEW = ("rejected", "merged")
 VISIBLE_SQL = "(f.review IS NULL OR f.review NOT IN ('rejected', 'merged'))"
 # The machine's timeline: every fused event but the parts a review split off, as fusion wrote it.
-ORIGINAL_SQL = "(f.review IS NULL OR f.review != 'split')"
+ORIGINAL_SQL = "(f.made_by IS NULL)"
 
 
 def actor_key(a: dict) -> str:
@@ -160,7 +161,7 @@ def shim_old_schema(db: sqlite3.Connection) -> None:
     cols = {r[1] for r in db.execute("PRAGMA table_info(fused_events)")}
     if cols and "review" not in cols:
         db.execute("CREATE TEMP VIEW IF NOT EXISTS fused_events AS "
-                   "SELECT *, NULL AS review, NULL AS original FROM main.fused_events")
+                   "SELECT *, NULL AS review, NULL AS original, NULL AS made_by FROM main.fused_events")
 
 
 def current_id(db: sqlite3.Connection, fused_id: str) -> str | None:

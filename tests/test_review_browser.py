@@ -87,6 +87,10 @@ def test_reject_and_merge_from_the_event_page(desk, served):
     assert doomed in _event_ids(page, served, "&original=1")
     page.goto(served + "/timeline")
     assert page.locator(f"li.event[data-event-id='{doomed}']").count() == 0
+    page.click("a.machine-link")
+    page.wait_for_url("**original=1**")
+    assert page.locator(f"li.event[data-event-id='{doomed}']").count() == 1
+    assert page.locator("li.event .badge.reviewed").count() == 0
 
     _open(page, served, keep)
     page.fill("#review-merge input[name=other]", other)

@@ -43,7 +43,8 @@ def event_page(request: Request, event_id: str, original: bool = Query(False),
     if ev is None:
         moved = current_id(db, event_id)
         if moved:                        # fusion merged or renamed it: its bookmark still works
-            return RedirectResponse(request.url_for("event_page", event_id=moved), status_code=308)
+            url = str(request.url_for("event_page", event_id=moved)) + ("?original=1" if original else "")
+            return RedirectResponse(url, status_code=308)
         raise HTTPException(404, f"no event {event_id!r}")
     return render(request, "event.html", ev=ev, original=original, token=page_token(request))
 

@@ -195,6 +195,19 @@ def test_bad_reviews_are_refused_with_a_reason(store):
     assert review.log(store.db) == []
 
 
+def test_the_command_line_says_what_is_wrong(store, capsys):
+    fid = _multi(store)["id"]
+    db = store.path
+    with pytest.raises(SystemExit, match="date 'soon' is not YYYY"):
+        main(["review", "edit", fid, "--db", db, "--date", "soon"])
+    with pytest.raises(SystemExit, match="an edit needs at least one field"):
+        main(["review", "edit", fid, "--db", db])
+    with pytest.raises(SystemExit, match="no timeline event 'f-gone'"):
+        main(["review", "confirm", "f-gone", "--db", db])
+    assert main(["review", "log", "--db", db]) == 0
+    assert capsys.readouterr().out == ""
+
+
 def test_a_store_from_before_reviews_is_migrated_or_read_as_it_is(tmp_path):
     path = tmp_path / "v4.db"
     db = sqlite3.connect(path)

@@ -160,9 +160,9 @@ def _mark(rec: dict, state: str, review_id: int) -> dict:
 
 def _restore(db: sqlite3.Connection) -> None:
     """The machine's timeline back: review-made rows removed, reviewed rows as fusion wrote them."""
-    db.execute("DELETE FROM fused_events WHERE made_by IS NOT NULL")
-    for fid, original in db.execute("SELECT id, original FROM fused_events WHERE review IS NOT NULL "
-                                    "OR original IS NOT NULL").fetchall():
+    # every row a review touched has a review state (the partial index finds them without a scan)
+    db.execute("DELETE FROM fused_events WHERE review IS NOT NULL AND made_by IS NOT NULL")
+    for fid, original in db.execute("SELECT id, original FROM fused_events WHERE review IS NOT NULL").fetchall():
         if original:
             write_row(db, fid, json.loads(original), None, keep_original=False)
         else:

@@ -69,6 +69,14 @@ def test_reject_and_edit_show_in_the_timeline_and_the_original_stays(store):
     assert _event(store, b["id"], original=True) == {**b, "reviewed": False}
 
 
+def test_a_new_type_drops_the_machine_mode_and_code(store):
+    e = next(x for x in store.fused_events() if x["mode"] and x["event"] != "ACCUSE")
+    review.add(store, "edit", e["id"], fields=review.edit_fields(event_type="accuse"))
+    now = _event(store, e["id"])
+    assert now["event"] == "ACCUSE" and now["mode"] is None and now["cameo"] is None
+    assert [x["id"] for x in store.fused_events(event_type="ACCUSE")].count(e["id"]) == 1
+
+
 def test_merge_and_split(store):
     m = _multi(store)
     x, y = [e for e in _singles(store, 3) if e["id"] != m["id"]][:2]
@@ -169,6 +177,7 @@ def test_a_review_follows_its_mention_when_offsets_change_and_is_kept_when_it_va
     log = {r["action"]: r for r in review.log(store.db)}
     assert log["reject"]["status"] == "orphaned" and "vanished" in log["reject"]["problem"]
     assert log["edit"]["status"] == log["confirm"]["status"] == "applied"
+    assert "2024-03-08" in review.describe(log["edit"]) and "applies to" in review.describe(log["edit"])
     assert "NO LONGER APPLIES" in review.describe(log["reject"])
 
     # the sentence comes back: the kept review applies again

@@ -221,6 +221,9 @@ def _apply_one(store, r: sqlite3.Row, owners: _Owners) -> tuple[str | None, str 
     elif r["action"] == "confirm":
         state = "confirmed" if state in (None, "rejected", "confirmed") else state
     else:
+        if payload.get("event") and payload["event"] != rec.get("event"):
+            # the machine's mode and CAMEO code belong to the type it chose, not to the corrected one
+            rec["mode"], rec["cameo"] = None, None
         rec.update(payload)
         state = state if state in HIDDEN else _changed(state)
     write_row(db, fid, _mark(rec, state, r["id"]), state)

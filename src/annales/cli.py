@@ -116,8 +116,14 @@ def _run_with_progress(items: Iterable, args, fn=None, desc="documents") -> Iter
 
     bar = _progress(None, desc, args.quiet)
     events = 0
+    if getattr(args, "engine", "local") == "ray":
+        from . import distributed
+        outcomes = distributed.run(items, workers=args.workers, address=args.address, fn=fn,
+                                   shards=args.shards, quiet=args.quiet)
+    else:
+        outcomes = pipeline.run(items, workers=args.workers, fn=fn or pipeline.process)
     try:
-        for out in pipeline.run(items, workers=args.workers, fn=fn or pipeline.process):
+        for out in outcomes:
             events += len(out.records)
             bar.update(1)
             bar.set_postfix(events=events, refresh=False)
@@ -414,7 +420,15 @@ def _input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--metadata", metavar="FILE",
                    help="JSONL keyed by `file` or `id` giving published, outlet, url, title (as a crawler records them)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="worker processes (default 1; each loads the language models once)")
+                   help="worker processes, or Ray actors with --engine ray (default 1; each loads the "
+                        "language models once)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: this machine's processes (default); ray: Ray Data over an actor pool "
+                        "(pip install 'annales[ray]'), a local Ray unless --address is given")
+    p.add_argument("--address", metavar="ADDR",
+                   help="with --engine ray: join the Ray cluster at ADDR (e.g. ray://head:10001 or auto)")
+    p.add_argument("--shards", metavar="DIR",
+                   help="with --engine ray: keep the per-document Parquet output shards in DIR")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -573,6 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "workers", 1) < 1:
         raise SystemExit("annales: --workers must be at least 1")
+    if getattr(args, "engine", "local") != "ray" and (getattr(args, "address", None) or getattr(args, "shards", None)):
+        raise SystemExit("annales: --address and --shards go with --engine ray")
+    if getattr(args, "engine", "local") == "ray":
+        from . import distributed
+        distributed.require()
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:

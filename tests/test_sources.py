@@ -252,6 +252,19 @@ def test_line_and_file_limits_name_the_document_and_reading_goes_on(tmp_path, mo
     assert "above the limit" in out[4].reason and "one document" in out[4].reason
 
 
+def test_parquet_row_over_the_limit_is_refused_and_the_file_goes_on(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(sources, "MAX_LINE_BYTES", 200)
+    rows = [{"id": "short", "text": ARTICLE}, {"id": "long", "text": ARTICLE * 5}, {"id": "short2", "text": ARTICLE}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "rows.parquet")
+    out = list(read_paths([str(tmp_path / "rows.parquet")]))
+    assert [(type(d).__name__, d.id) for d in out] == [("RawDoc", "short"), ("SourceError", "long"),
+                                                        ("RawDoc", "short2")]
+    assert "row 2" in out[1].reason and "above the limit" in out[1].reason
+
+
 def test_jsonl_bad_utf8_line_is_refused_alone(tmp_path):
     f = _write(tmp_path / "mixed.jsonl", b'{"id": "ok1", "text": "Bonjour."}\n{"id": "bad", "text": "\xff\xfe"}\n'
                                         b'{"id": "ok2", "text": "Salut."}\n')

@@ -37,7 +37,8 @@ def _named_422(r, name: str) -> bool:
 @QUICK
 @given(path=st.sampled_from(LISTS), limit=st.integers(), offset=st.integers())
 def test_any_limit_and_offset_is_answered_or_refused(client, path, limit, offset):
-    r = client.get(path, params={"limit": limit, "offset": offset})
+    path, _, query = path.partition("?")       # params= replaces a query string given in the path
+    r = client.get(path, params={**dict([query.split("=")] if query else []), "limit": limit, "offset": offset})
     ok = 1 <= limit <= params.MAX_LIMIT and 0 <= offset <= params.MAX_OFFSET
     if ok:
         assert r.status_code == 200, (path, limit, offset, r.text[:200])
@@ -168,3 +169,47 @@ def test_pages_answer_any_query_without_a_server_error(client, path, query):
     assert r.status_code < 500, (path, query, r.status_code, r.text[:300])
     if r.status_code == 422:
         assert "parameter" in r.text
+
+
+@pytest.fixture(scope="module")
+def reviewing(web_db, tmp_path_factory):
+    """A writable copy of the fused corpus (reviews change it), with its timeline event ids."""
+    import shutil
+
+    db = tmp_path_factory.mktemp("review") / "annales.db"
+    shutil.copy(web_db, db)
+    with TestClient(create_app(str(db), writable=True, token="t0ken"), base_url="http://localhost") as c:
+        events = [e["id"] for e in c.get("/api/events", params={"limit": 50}).json()["items"]]
+        assert len(events) >= 2
+        yield c, events
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                           max_leaves=6)
+REVIEW_KEYS = ["event", "action", "who", "note", "type", "actors", "recipients", "date", "place", "place_country",
+               "modality", "other", "mentions"]
+
+
+def test_any_review_body_is_applied_or_refused(reviewing):
+    """Any JSON object posted as a review is applied (200) or refused with a reason (422), and the
+    run reaches the review code itself, not only the first validation."""
+    client, events = reviewing
+    ids = st.sampled_from(events) | st.text(max_size=20)
+    actions = st.sampled_from(["reject", "confirm", "edit", "merge", "split"])
+    optional = {"event": ids | JSON_VALUES, "action": actions | JSON_VALUES, "other": ids | JSON_VALUES}
+    forms = st.builds(lambda a, b: {**a, **b}, st.fixed_dictionaries({}, optional=optional),
+                      st.dictionaries(st.sampled_from(REVIEW_KEYS), JSON_VALUES | ids | actions, max_size=4))
+    statuses = []
+
+    @QUICK
+    @given(forms)
+    def post(form):
+        r = client.post("/api/reviews", json=form, headers={"x-annales-token": "t0ken"})
+        assert r.status_code in (200, 422), (form, r.status_code, r.text[:300])
+        if r.status_code == 422:
+            assert r.json()["detail"], form
+        statuses.append(r.status_code)
+
+    post()
+    assert 200 in statuses and 422 in statuses, statuses

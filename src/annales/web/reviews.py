@@ -104,7 +104,23 @@ async def api_review(request: Request) -> dict:
         raise params.bad("body", "the request body is not JSON") from None
     if not isinstance(form, dict):
         raise params.bad("body", "the request body must be a JSON object")
+    _check_types(form)
     return await _write(request, form, request.headers.get("x-annales-token"))
+
+
+NAME_LISTS = ("actors", "recipients", "mentions")     # a list of strings, or one string
+
+
+def _check_types(form: dict) -> None:
+    """A JSON review carries strings (and lists of strings for NAME_LISTS): any other value is a
+    422 naming its field, not a crash further down."""
+    for key, value in form.items():
+        if value is None or isinstance(value, str):
+            continue
+        if key in NAME_LISTS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            continue
+        wanted = "a string or a list of strings" if key in NAME_LISTS else "a string"
+        raise params.bad(key, f"expected {wanted}, got {type(value).__name__}")
 
 
 @router.get("/api/reviews", tags=["api"], summary="Every review, oldest first, and whether it still applies")

@@ -240,7 +240,19 @@ def cmd_events(args) -> int:
 def cmd_timeline(args) -> int:
     from . import export
 
-    return _print_events(args, export.chronology)
+    if args.top is None:
+        return _print_events(args, lambda events: export.chronology(events, args.lang or "en"))
+    if args.top < 1:
+        raise SystemExit("annales: --top needs a positive number of days")
+    from .fuse.days import top_days
+
+    days = [d.to_dict() for d in top_days(_open_store(args), args.top, args.lang, _filters(args))]
+    if args.format == "jsonl":
+        for d in days:
+            _json_line(sys.stdout, d)
+    else:
+        print(export.days_text(days, args.lang or (days[0]["language"] if days else "en")))
+    return 0
 
 
 def cmd_export(args) -> int:
@@ -381,7 +393,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("timeline", help="a readable chronology of the stored events")
     _filter_args(p)
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text",
+                   help="text, or JSON Lines (with --top: one day per line, date, summary, events, sources)")
+    p.add_argument("--top", type=int, metavar="K",
+                   help="the K most important days, best first, each with a summary and its events")
+    p.add_argument("--lang", choices=("en", "fr"),
+                   help="language of the generated wording (default: English; with --top, the corpus' language)")
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("export", help="export events, mentions or the actor network")

@@ -35,8 +35,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from . import faults
-from .model import Actor, Conflict, EventRecord, FusedEvent, TimeExpr
+from .. import faults
+from ..model import Actor, Conflict, EventRecord, FusedEvent, TimeExpr
 
 # A visit lasts several days: two reports of the same visit may give different
 # days (arrival, talks). Visits by the same people to the same place this close

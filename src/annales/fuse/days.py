@@ -104,8 +104,23 @@ def _documents(store, doc_ids: set[str] | None) -> dict[str, dict]:
     return docs
 
 
+_TAGGED: dict[tuple, list[tuple[str, int]]] = {}
+
+
 def day_mentions(doc: dict) -> list[tuple[str, int]]:
-    """(day, offset) of every temporal expression of the document that names one calendar day."""
+    """(day, offset) of every temporal expression of the document that names one calendar day.
+
+    Tagging is the costly part of ranking days (about 0.2 s a document), so a process keeps the
+    answers for documents it has seen (same id, text and publication date)."""
+    key = (doc["id"], doc["published"], hash(doc["text"]))
+    if key not in _TAGGED:
+        if len(_TAGGED) > 100_000:
+            _TAGGED.clear()
+        _TAGGED[key] = _tag_days(doc)
+    return _TAGGED[key]
+
+
+def _tag_days(doc: dict) -> list[tuple[str, int]]:
     d = Document(id=doc["id"], text=doc["text"], language=doc["language"],
                  published=Published(doc["published"], doc["precision"]))
     try:

@@ -143,3 +143,17 @@ def test_egypt_top_days_beat_counting_date_mentions(tmp_path):
     assert ours["date_f1"] > base["date_f1"] and ours["rouge1_concat"] > base["rouge1_concat"], res
     # measured 0.237 and 0.486 (counting: 0.203 and 0.387)
     assert ours["date_f1"] >= 0.22 and ours["rouge1_concat"] >= 0.45, res
+
+
+def test_the_api_gives_the_same_top_days(demo_db):
+    from fastapi.testclient import TestClient
+
+    from annales.web.app import create_app
+
+    with TestClient(create_app(str(demo_db)), base_url="http://localhost") as c:
+        r = c.get("/api/days", params={"top": 5, "lang": "en"})
+        assert r.status_code == 200
+        assert [d["date"] for d in r.json()["days"]] == [d["date"] for d in _days(demo_db, "--lang", "en")]
+        assert c.get("/api/days", params={"lang": "de"}).status_code == 422
+        later = c.get("/api/days", params={"top": 3, "from": "2024-01-01"}).json()["days"]
+        assert later and all(d["date"] >= "2024-01-01" for d in later)

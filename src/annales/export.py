@@ -197,8 +197,10 @@ def event_words(ev: dict, lang: str = "en", with_modality: bool = False, plain: 
         value = f"{q['value']:,}" if isinstance(q["value"], (int, float)) else str(q["value"])
         if lang != "en" and isinstance(q["value"], (int, float)):
             value = value.replace(",", ph.get("thousands", ","))
-        text += " ".join(ph["quantity"].format(qualifier=q.get("qualifier") or "", value=value,
-                                               unit=q.get("unit") or "").split()).replace(" :", ":")
+        words = " ".join(ph["quantity"].format(qualifier=q.get("qualifier") or "", value=value,
+                                               unit=q.get("unit") or "").split())
+        # French puts a space before the colon (the template starts with one); English does not
+        text += " " + words if ph["quantity"].startswith(" ") else words.replace(" :", ":")
     modality = ev.get("modality") or "asserted"
     if with_modality and modality != "asserted":
         text += f" ({ph['modality'].get(modality, modality)})"

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from annales.fuse.days import _documents, day_mentions, top_days  # noqa: E402
+from annales.fuse.days import SECOND_SENTENCE_SOURCES, _documents, day_mentions, top_days  # noqa: E402
 from annales.timex.tense import sentence_bounds  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -44,18 +44,22 @@ def ingest(corpus: Path, db: Path) -> None:
                    stderr=subprocess.DEVNULL)
 
 
-def counting_baseline(store, k: int) -> list[dict]:
-    """Days ranked by the number of articles naming them, then of expressions; first sentence as summary."""
-    articles, mentions, first = defaultdict(set), defaultdict(int), {}
+def counting_baseline(store, k: int, budget: int = 0) -> list[dict]:
+    """Days ranked by the number of articles naming them, then of expressions; the first sentence
+    naming the day as summary (the first two for days named by `budget` or more articles, when
+    `budget`: the sentence budget Annales uses, for a comparison at equal length)."""
+    articles, mentions, first = defaultdict(set), defaultdict(int), defaultdict(list)
     for doc in _documents(store, None).values():
         for day, pos in day_mentions(doc):
             articles[day].add(doc["id"])
             mentions[day] += 1
-            if day not in first:
-                a, b = sentence_bounds(doc["text"], pos)
-                first[day] = " ".join(doc["text"][a:b].split())
+            a, b = sentence_bounds(doc["text"], pos)
+            s = " ".join(doc["text"][a:b].split())
+            if len(first[day]) < 2 and s not in first[day]:
+                first[day].append(s)
     ranked = sorted(articles, key=lambda d: (-len(articles[d]), -mentions[d], d))[:k]
-    return [{"date": d, "summary": first[d]} for d in ranked]
+    return [{"date": d, "summary": " ".join(first[d][:2 if budget and len(articles[d]) >= budget else 1])}
+            for d in ranked]
 
 
 def score(lines: list[dict], reference: Path) -> dict:
@@ -77,10 +81,12 @@ def run(db: Path, corpus: Path = CORPUS, reference: Path = REFERENCE) -> dict:
     store = Store(db, readonly=True)
     try:
         base = counting_baseline(store, k)
+        same_length = counting_baseline(store, k, SECOND_SENTENCE_SOURCES)
         ours = [d.to_dict() for d in top_days(store, k)]
     finally:
         store.close()
-    return {"baseline": score(base, reference), "annales": score(ours, reference), "k": k}
+    return {"baseline": score(base, reference), "baseline_same_length": score(same_length, reference),
+            "annales": score(ours, reference), "k": k}
 
 
 def main() -> int:
@@ -96,10 +102,10 @@ def main() -> int:
     if args.json:
         print(json.dumps(res))
         return 0
-    for name in ("baseline", "annales"):
-        r = res[name]
-        label = "count date mentions" if name == "baseline" else "annales top days"
-        print(f"{label:<20} " + " ".join(f"{a}={b}" for a, b in r.items()))
+    labels = {"baseline": "count date mentions", "baseline_same_length": "counting, 2 sentences",
+              "annales": "annales top days"}
+    for name, label in labels.items():
+        print(f"{label:<22} " + " ".join(f"{a}={b}" for a, b in res[name].items()))
     return 0
 
 

@@ -157,3 +157,15 @@ def test_the_api_gives_the_same_top_days(demo_db):
         assert c.get("/api/days", params={"lang": "de"}).status_code == 422
         later = c.get("/api/days", params={"top": 3, "from": "2024-01-01"}).json()["days"]
         assert later and all(d["date"] >= "2024-01-01" for d in later)
+
+
+def test_french_lines_give_countries_their_article_and_agreement():
+    us, prk, rus = ({"name": n, "country": c, "type": "country"}
+                    for n, c in (("United States", "USA"), ("North Korea", "PRK"), ("Russia", "RUS")))
+    assert export.event_words({"event": "ACCUSE", "actor": [us], "recipient": [prk]}, "fr", with_modality=True) \
+        == "Les États-Unis accusent la Corée du Nord"
+    aid = {"event": "AID", "actor": [prk], "recipient": [rus],
+           "quantity": {"value": 12000, "unit": "soldats", "qualifier": "environ"}}
+    assert export.event_words(aid, "fr", with_modality=True) == "La Corée du Nord fournit une aide à la Russie : environ 12 000 soldats"
+    assert export.event_words({"event": "RETREAT", "actor": [rus], "recipient": [us]}, "fr", with_modality=True) \
+        == "La Russie se retire des États-Unis"

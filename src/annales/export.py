@@ -104,6 +104,27 @@ def actor_name(a: dict, lang: str = "en") -> str:
     return a.get("name") or a.get("text") or "?"
 
 
+def country_with_article(name: str, lang: str) -> str:
+    """'la Russie', 'les États-Unis', "l'Égypte", 'Israël': a country as a sentence names it, when the
+    language's wording gives article rules (resources/<lang>/phrases.json `country_articles`)."""
+    rules = _phrases(lang).get("country_articles")
+    if not rules or not name or name in rules["no_article"]:
+        return name
+    first = name.replace("-", " ").split()[0]
+    if first.endswith(tuple(rules["plural_endings"])) and name not in rules["masculine_names"]:
+        return rules["plural"] + name
+    feminine = first.endswith(tuple(rules["feminine_endings"])) and name not in rules["masculine_names"]
+    if name[0] in rules["vowels"]:
+        return rules["elided"] + name
+    return (rules["feminine"] if feminine else rules["masculine"]) + name
+
+
+def _contract(text: str, ph: dict) -> str:
+    for a, b in (ph.get("country_articles") or {}).get("contractions", {}).items():
+        text = text.replace(a, b)
+    return text
+
+
 def actor_label(a: dict, lang: str = "en") -> str:
     """'Andrey Belousov (RUS)' for a person or organisation, 'North Korea' for a country."""
     name = actor_name(a, lang) if lang != "en" else (a.get("name") or a.get("text") or "?")
@@ -166,7 +187,11 @@ def event_words(ev: dict, lang: str = "en", with_modality: bool = False, plain: 
     and countries as the language writes them, without country codes."""
     ph = _phrases(lang)
     plain = (lang != "en" or with_modality) if plain is None else plain
-    label = (lambda a: actor_name(a, lang)) if plain else (lambda a: actor_label(a, lang))
+    def named(a: dict) -> str:
+        name = actor_name(a, lang)
+        return country_with_article(name, lang) if a.get("type") == "country" else name
+
+    label = named if plain else (lambda a: actor_label(a, lang))
     actors = list(dict.fromkeys(label(a) for a in ev.get("actor") or []))
     recipients = [r for r in dict.fromkeys(label(a) for a in ev.get("recipient") or []) if r not in actors]
     place = ev.get("location") or {}
@@ -178,9 +203,11 @@ def event_words(ev: dict, lang: str = "en", with_modality: bool = False, plain: 
             loc = None                   # "visits Russia in Russia"
         else:
             loc = actor_name({"type": "country", "country": place["country"], "name": loc}, lang)
+            loc = country_with_article(loc, lang) if plain else loc
     forms = _forms(ev, ph)
     actor = _join(actors, ph) or ph["unknown_actor"]
-    many = len(actors) > 1
+    plural = (ph.get("country_articles") or {}).get("plural")
+    many = len(actors) > 1 or bool(plain and plural and actors and actors[0].startswith(plural))   # "les États-Unis"
     if forms is None:
         text = ph["fallback"].format(event=ev.get("event"), actor=actor)
     elif recipients:
@@ -204,7 +231,10 @@ def event_words(ev: dict, lang: str = "en", with_modality: bool = False, plain: 
     modality = ev.get("modality") or "asserted"
     if with_modality and modality != "asserted":
         text += f" ({ph['modality'].get(modality, modality)})"
-    return text[:1].upper() + text[1:] if plain else text
+    if plain:
+        text = _contract(text, ph)
+        return text[:1].upper() + text[1:]
+    return text
 
 
 def _country_names(iso3: str) -> set[str]:

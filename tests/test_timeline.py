@@ -169,3 +169,12 @@ def test_french_lines_give_countries_their_article_and_agreement():
     assert export.event_words(aid, "fr", with_modality=True) == "La Corée du Nord fournit une aide à la Russie : environ 12 000 soldats"
     assert export.event_words({"event": "RETREAT", "actor": [rus], "recipient": [us]}, "fr", with_modality=True) \
         == "La Russie se retire des États-Unis"
+
+
+def test_events_as_jsonl_carry_their_description(demo_db):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["events", "--db", str(demo_db), "--format", "jsonl", "--type", "CONSULT"]) == 0
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert events and all(ev["description"] == export.event_words(ev, "en", with_modality=True) for ev in events)
+    assert all(ev["description"][0].isupper() for ev in events)

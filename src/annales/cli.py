@@ -234,8 +234,9 @@ def _print_events(args, render) -> int:
 
     events = _open_store(args).fused_events(**_filters(args), limit=args.limit)
     if args.format == "jsonl":
-        for ev in events:
-            _json_line(sys.stdout, ev)
+        lang = getattr(args, "lang", None) or "en"
+        for ev in events:           # with the event in words, as the timeline tells it
+            _json_line(sys.stdout, dict(ev, description=export.event_words(ev, lang, with_modality=True)))
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(export.CSV_COLUMNS)

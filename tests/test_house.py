@@ -25,3 +25,17 @@ def test_extraction_keeps_no_state_in_its_modules():
     found = [f"{m.__name__}.{name}" for m in mods for name, value in vars(m).items()
              if not name.startswith("__") and isinstance(value, (dict, list, set))]
     assert found == []
+
+
+def test_a_knowledge_base_and_its_matchers_go_together():
+    import gc
+    import weakref
+
+    link = importlib.import_module("annales.actors.link")
+
+    base = kb.KnowledgeBase([])
+    assert link.matcher(base, "fr") is link.matcher(base, "fr")        # built once
+    gone = weakref.ref(base)
+    del base
+    gc.collect()
+    assert gone() is None                  # no module-level table keeps it (or its matcher) alive

@@ -275,7 +275,7 @@ def test_jsonl_bad_utf8_line_is_refused_alone(tmp_path):
 
 # ---------------------------------------------------------------- properties
 
-@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(lines=st.lists(st.one_of(
     st.binary(max_size=60),
     st.text(max_size=60).map(str.encode),
@@ -296,7 +296,7 @@ def test_any_jsonl_gives_a_doc_or_an_error_per_line(tmp_path_factory, lines):
             assert d.reference_date is None or len(d.reference_date) == 10
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(data=st.binary(max_size=400))
 def test_any_bytes_clean_or_give_a_clean_error(data):
     from annales.clean import CleanError, clean

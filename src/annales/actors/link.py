@@ -183,15 +183,16 @@ def _index_patterns(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
     return out
 
 
-_MATCHERS: dict[tuple[int, int, str], Matcher] = {}
-
-
 def matcher(kb: KnowledgeBase, lang: str) -> Matcher:
-    """Built once per process, knowledge base and language."""
-    key = (id(kb), kb.version, lang)
-    if key not in _MATCHERS:
-        _MATCHERS[key] = Matcher(kb, lang)
-    return _MATCHERS[key]
+    """Built once per knowledge base, state of it and language; kept on the base itself (not in a
+    module-level table keyed by id(), which outlived the base and could meet its id again)."""
+    cache = kb.__dict__.setdefault("_matchers", {})
+    key = (kb.version, lang)
+    if key not in cache:
+        for old in [k for k in cache if k[0] != kb.version]:
+            del cache[old]            # built from an older state of this base
+        cache[key] = Matcher(kb, lang)
+    return cache[key]
 
 
 def _stop_words(lang: str) -> set[str]:

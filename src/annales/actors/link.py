@@ -142,6 +142,8 @@ class Matcher:
             for n in e.all_names():
                 short = e.type == "person" and len(_key(n)) == 1
                 self._add(n, Entry("person_short" if short else kind, e.id))
+            if e.pack:
+                continue        # a pack's people link by their exact names only: no fuzzy look-ups
             if e.type == "person" and e.country:
                 self.people_by_country.setdefault(e.country, []).append(e)
             if e.type == "person":

@@ -575,6 +575,17 @@ def _unlinked(kb: KnowledgeBase, surface: str, country: str | None, role: tuple 
     return Actor(name=surface, country=country, type=type_, id=None, role=label, code=code, text=surface)
 
 
+def _role_of_country(kb: KnowledgeBase, surface: str | None, of: str, role: str | None, to: str | None = None,
+                     former: bool = False) -> Actor:
+    """A post nobody (or several people) held on the date, or a former or generic holder: the
+    country in that role ("président américain" -> United States, role "president of the United
+    States"; a former holder keeps only the sector code), never a person named after the post."""
+    a = kb.country_actor(of, surface, code=_sector_code(of, role))
+    if role and role != "counterpart" and not former:
+        a.role = kb.role_label(Role(role=role, of=of, to=to))
+    return a
+
+
 def _fuzzy(kb: KnowledgeBase, m: Matcher, surface: str, role: tuple | None, country: str | None,
            date: str | None) -> Entity | None:
     """A known person whose name is close to `surface`, only among those the context allows."""
@@ -780,7 +791,7 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
     if c.of is None:
         return None   # "le vice-ministre de la Défense" with no country and no earlier holder: nothing to say
     if c.not_current:   # a former/future or generic holder: the country is known, the person is not
-        actor = Actor(name=surface, country=c.of, type="person", text=surface)
+        actor = _role_of_country(kb, surface, c.of, c.role, c.to, former=True)
         # no role key: re-resolving at the event's date (resolve_role) must not name anyone either
         return RoleMention(c.start, c.end, surface, actor, "role", 0.5, None, c.of, c.to)
     actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to),
@@ -809,7 +820,7 @@ def resolve_role(mention: RoleMention, date: str | None, kb: KnowledgeBase | Non
     holders = kb.holders(mention.role_key, mention.role_of, date, mention.role_to)
     if len(holders) == 1:
         return holders[0].to_actor(mention.text, date)
-    return _unlinked(kb, mention.text, mention.role_of, (mention.role_key, mention.role_of, mention.role_to))
+    return _role_of_country(kb, mention.text, mention.role_of, mention.role_key, mention.role_to)
 
 
 def counterpart(actor: Actor, country: str | None, date: str | None, kb: KnowledgeBase | None = None) -> Actor | None:
@@ -826,7 +837,7 @@ def counterpart(actor: Actor, country: str | None, date: str | None, kb: Knowled
     holders = kb.holders(key, country, date)
     if len(holders) == 1:
         return holders[0].to_actor(None, date)
-    return _unlinked(kb, kb.role_label(Role(key, country)), country, (key, country, None))
+    return _role_of_country(kb, None, country, key)
 
 
 def _role_key_from_label(kb: KnowledgeBase, label: str | None) -> str | None:

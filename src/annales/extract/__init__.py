@@ -13,7 +13,7 @@ import re
 from .. import nlp
 from ..model import Document, EventRecord
 from . import dates, frames, merge, modality, quantity, syntax
-from .actors import ROLE_OF, DocContext, Resolver, country, find_mentions, key, redate_roles
+from .actors import ROLE_OF, DocContext, Resolver, country, find_mentions, key, redate_roles, settle_actors
 from .lexicon import Lexicon, default_cameo, lexicon
 from .text import Sentence, dateline, split
 
@@ -90,6 +90,7 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
         if c.date is not None:
             c.actor = redate_roles(c.actor, c.date.value, pub)
             c.recipient = redate_roles(c.recipient, c.date.value, pub)
+    cands = [c for c in cands if settle_actors(c)]       # media are sources; nameless posts their countries
     ROLE_OF.clear()
     _dateline_place(doc, cands, ctx)
     return _records(doc, cands, lex, times)

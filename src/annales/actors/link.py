@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -116,10 +117,10 @@ class Matcher:
         self.not_name = self.stop | self.titles | {t for r in self.role_nouns for t in r} | {
             k[0] for k, es in self.table.items() if len(k) == 1 and any(e.kind in ("demonym", "ambig") for e in es)}
 
-    def _add(self, name: str, entry: Entry) -> None:
-        key = _key(name)
+    def _add(self, name: str, entry: Entry, key: tuple | None = None, caps: tuple | None = None) -> None:
+        key = key if key is not None else _key(name)
         if key:
-            entry.caps = _caps(name)
+            entry.caps = caps if caps is not None else _caps(name)
             lst = self.table.setdefault(key, [])
             same = next((e for e in lst if e.kind == entry.kind and e.target == entry.target), None)
             if same is None:
@@ -151,9 +152,15 @@ class Matcher:
                     if len(_key(n)) >= 2:
                         self.person_keys.append(" ".join(_key(n)))
                         self.person_key_ids.append(e.id)
+        self._add_cities()
         for word, iso in lang_data(lang).get("ambiguous_demonyms", {}).items():
             if not any(x.kind in ("demonym", "country") for x in self.table.get(_key(word), [])):
                 self._add(word.lower(), Entry("ambig", iso))
+
+    def _add_cities(self) -> None:
+        """The gazetteer's cities (all spellings, whatever the language): places, with coordinates."""
+        for name, key, caps, id in _city_keys():
+            self._add(name, Entry("city", id), key, caps)
 
     def _compile(self, pattern: str) -> list[Elem]:
         elems = []
@@ -166,6 +173,17 @@ class Matcher:
             alts = [_key(a) for a in piece.rstrip("?").split("|")]
             elems.append(Elem(alts=[a for a in alts if a], optional=opt))
         return elems
+
+
+@lru_cache(maxsize=1)
+def _city_keys() -> list[tuple[str, tuple, tuple, str]]:
+    """(name, token key, capitals, city id) for every city spelling, computed once per process."""
+    try:
+        from ..gazetteer import cities
+        found = cities()
+    except Exception:     # the gazetteer is optional: countries and capitals still come from the base
+        return []
+    return [(n, _key(n), _caps(n), c.id) for c in found for n in c.names]
 
 
 def _index_patterns(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
@@ -225,7 +243,7 @@ class Cand:
 
 
 PRIORITY = {"role": 0, "group": 0, "members": 0, "person": 1, "org": 2, "metonym": 2, "country": 3, "capital": 3,
-            "person_short": 4, "ner": 5, "ner_org": 6}
+            "person_short": 4, "city": 4.5, "ner": 5, "ner_org": 6}
 
 
 def _dict_matches(m: Matcher, text: str, toks: list[Tok]) -> list[list[tuple[int, Entry]]]:
@@ -499,7 +517,8 @@ def _drop_bad_ner(cands: list[Cand]) -> list[Cand]:
 
     def bad(c: Cand) -> bool:
         return any(k.start < c.end and c.start < k.end
-                   and not (k.start >= c.start and k.end <= c.end and k.kind in ("person_short", "country", "capital"))
+                   and not (k.start >= c.start and k.end <= c.end
+                            and k.kind in ("person_short", "country", "capital", "city"))
                    for k in known)
     return [c for c in cands if c.kind not in ("ner", "ner_org") or not bad(c)]
 
@@ -687,6 +706,8 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
             mention = ActorMention(c.start, c.end, surface, actor, "org", 0.6)
         elif c.kind in ("country", "capital"):
             mention = ActorMention(c.start, c.end, surface, kb.country_actor(c.targets[0], surface), c.kind)
+        elif c.kind == "city":
+            mention = _city_mention(kb, c, surface)
         elif c.kind == "members" and c.of and kb.get(c.of):
             mention = ActorMention(c.start, c.end, surface, kb.get(c.of).to_actor(surface, date), "org")
         elif c.kind == "group" and c.of:
@@ -696,8 +717,20 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
             mention = None if _other_country_follows(m, starts, c) else _resolve_role_cand(kb, c, surface, date, by_role)
         if mention is not None:
             out.append(mention)
-    out += _short_forms(text, toks, out, families, m)
+    shorts = _short_forms(text, toks, [x for x in out if x.kind != "city"], families, m)
+    taken = {(x.start, x.end) for x in shorts}      # a family name of someone named in full beats a city
+    out = [x for x in out if not (x.kind == "city" and (x.start, x.end) in taken)] + shorts
     return sorted(out, key=lambda x: x.start)
+
+
+def _city_mention(kb: KnowledgeBase, c: Cand, surface: str) -> ActorMention | None:
+    """A city of the gazetteer: a place of its country (the extractor takes the name and coordinates)."""
+    from ..gazetteer import city
+    found = [x for x in (city(t) for t in c.targets) if x]
+    if not found:
+        return None
+    best = max(found, key=lambda x: x.population)        # "Alexandria": Egypt's, not Virginia's
+    return ActorMention(c.start, c.end, surface, kb.country_actor(best.country, surface), "city", 0.8)
 
 
 def _kb_families(kb: KnowledgeBase, actor: Actor) -> set[str]:

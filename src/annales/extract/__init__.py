@@ -13,6 +13,7 @@ import re
 from .. import nlp
 from ..model import Document, EventRecord
 from . import dates, frames, merge, modality, quantity, syntax
+from ..gazetteer import locate
 from .actors import ROLE_OF, DocContext, Resolver, country, find_mentions, key, redate_roles, settle_actors
 from .lexicon import Lexicon, default_cameo, lexicon
 from .text import Sentence, dateline, split
@@ -346,7 +347,9 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon, times=(
     for g, b in zip(groups, best):
         if all(c.headline for c in g):
             continue                     # a title or a teaser alone does not make an event
-        out.append(merge.to_record(doc.id, doc.text, g, b))
+        rec = merge.to_record(doc.id, doc.text, g, b)
+        rec.location = locate(rec.location)      # the city's canonical name and coordinates
+        out.append(rec)
     return out
 
 

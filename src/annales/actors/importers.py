@@ -324,8 +324,10 @@ def _pack_name(token: str, lower: set[str], first: bool, person: bool = False,
         return None
     if not first and words[0].lower() in titles:
         return None
-    if person and not first and (words[0].lower() in demonyms or any(w.lower() in titles for w in words)):
-        return None
+    org_words = set(VOCAB["petrarch"]["pack"]["org_words"])
+    parts = {p.rstrip(".") for w in words for p in w.lower().split("-")}
+    if person and not first and (words[0].lower() in demonyms or parts & (titles | org_words)):
+        return None          # "Mr. Obama", "President-Elect Obama", "Obama Administration"
     return " ".join(_cased(w, lower) if (k == 0 or w.lower() not in lower) else w.lower()
                     for k, w in enumerate(words))
 

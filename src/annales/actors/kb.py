@@ -277,6 +277,8 @@ class KnowledgeBase:
             if d.is_dir():
                 for path in sorted(d.glob("*.jsonl")):
                     kb._read_file(path)
+        if shipped:
+            kb._add_iso_names()
         kb._index()
         if packs is None:
             packs = shipped and os.environ.get("ANNALES_KB_PACKS", "1") != "0"
@@ -300,6 +302,25 @@ class KnowledgeBase:
                     self.add(e)
             except (ValueError, TypeError, AttributeError) as e:  # a bad line must not lose the base
                 self.warnings.append(f"{path}:{n}: {e}")
+
+    def _add_iso_names(self) -> None:
+        """The ISO 3166 names (pycountry, with its French locale) of the countries the base holds,
+        where the curated file lacks them ("Arab Republic of Egypt", "République arabe d'Égypte")."""
+        try:
+            from ..gazetteer import iso_countries
+            iso = iso_countries()
+        except Exception:      # the gazetteer is optional: the curated names stay
+            return
+        taken = {norm(n) for e in self.entities.values() for n in e.all_names()}
+        for code, c in self.countries_in_file().items():
+            for lg, ns in (iso.get(code) or {}).get("names", {}).items():
+                new = [n for n in ns if norm(n) not in taken]
+                if new:
+                    c.names[lg] = c.names.get(lg, []) + new
+                    taken |= {norm(n) for n in new}
+
+    def countries_in_file(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities.values() if e.type == "country"}
 
     def _add_pack(self, e: Entity) -> None:
         """A pack entity after the curated base is indexed: curated entities win. One the curated base

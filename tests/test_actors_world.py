@@ -150,3 +150,15 @@ def test_actors_show_and_stats_commands(tmp_path):
     stats = run("actors", "stats")
     assert stats.returncode == 0, stats.stderr
     assert "petrarch2" in stats.stdout and "countries with a head of state on record" in stats.stdout
+
+
+def test_a_bare_short_name_is_never_someone_dead_by_then():
+    kb = KnowledgeBase.load(user=False)
+    dead = [e for e in kb.entities.values() if e.type == "person" and e.died and not e.pack and
+            any(len(n.split()) == 1 for n in e.names.get("en", []))]
+    assert dead
+    e = dead[0]
+    short = next(n for n in e.names["en"] if len(n.split()) == 1)
+    after = f"{int(e.died[:4]) + 2}-06-01"
+    ms = [m for m in link(doc(f"{short} a parlé.", after), kb=kb) if m.text == short]
+    assert all(m.actor.id != e.id for m in ms)

@@ -763,15 +763,22 @@ def _resolve_named(kb, c: Cand, surface, date, families) -> ActorMention | None:
         local = _local_family(fold(surface), c.start, families)
         if local:
             return ActorMention(c.start, c.end, surface, _with_text(local, surface), "short", 0.9)
-        if len(c.targets) != 1:
+        alive = [t for t in c.targets if _alive(kb.get(t), date)]
+        if len(alive) != 1:
             return None
-        return ActorMention(c.start, c.end, surface, kb.get(c.targets[0]).to_actor(surface, date), "short", 0.8)
+        return ActorMention(c.start, c.end, surface, kb.get(alive[0]).to_actor(surface, date), "short", 0.8)
     if len(c.targets) != 1:
         return None
     e = kb.get(c.targets[0])
     if c.kind == "metonym":
         return ActorMention(c.start, c.end, surface, kb.country_actor(e.metonym_for, surface, code=e.code), "capital")
     return ActorMention(c.start, c.end, surface, e.to_actor(surface, date), "org")
+
+
+def _alive(e: Entity | None, date: str | None) -> bool:
+    """A bare short name ("Kim") never stands for someone dead by the reference date."""
+    died = e.died if e else None
+    return not (died and date and died[:len(date)] < date[:len(died)])
 
 
 def _with_text(a: Actor, surface: str) -> Actor:

@@ -303,6 +303,8 @@ curated knowledge base wins wherever both know an actor. Their licence follows.
 
 def _cased(word: str, lower: set[str]) -> str:
     """'AL-ASSAD' -> 'al-Assad', 'MORSI' -> 'Morsi' (particles stay lower case)."""
+    if re.fullmatch(r"[IVX]+", word):
+        return word                                   # "MOHAMMED_VI_": a regnal number
     parts = word.split("-")
     out = [p.lower() if p.lower() in lower and (k < len(parts) - 1 or len(parts) == 1) else p.capitalize()
            for k, p in enumerate(parts)]

@@ -165,7 +165,9 @@ class Entity:
     def roles_on(self, date: str | None, to: str | None = None) -> list[Role]:
         prio = VOCAB["role_priority"]
         held = [r for r in self.roles if r.held(date, to)]
-        return sorted(held, key=lambda r: prio.index(r.role) if r.role in prio else len(prio))
+        # a dated tenure says more about that day than an undated affiliation ("EGYELI" for life)
+        return sorted(held, key=lambda r: (prio.index(r.role) if r.role in prio else len(prio),
+                                           r.start is None and r.end is None))
 
     def role_on(self, date: str | None) -> Role | None:
         held = self.roles_on(date)

@@ -395,16 +395,20 @@ class Resolver:
 
     def pronoun_ref(self, h: Token) -> Actor | None:
         """'il'/'elle': the subject of a governing verb, else the latest person named before the
-        sentence, who must agree in gender and be alive on the publication date."""
+        sentence, who must agree in gender and be alive on the publication date (so never a pack
+        person, whose gender and life the pack does not record)."""
         gender = self.mod.get("pronoun_gender", {}).get(h.lower_)
         date = self.ctx.doc.published.value if self.ctx.doc.published else None
         ref = self.governing_person(h)
-        if ref is not None and agrees(ref, gender, date):
-            return ref
+        if ref is not None and agrees(ref, gender, date) is not False:
+            return ref if agrees(ref, gender, date) else None
         for m in sorted(self.ctx.mentions, key=lambda m: -m.start):
-            if m.start < self.off and m.actor.type == "person" and (m.actor.id or m.kind == "name") \
-                    and agrees(m.actor, gender, date):
-                return m.actor
+            if m.start < self.off and m.actor.type == "person" and (m.actor.id or m.kind == "name"):
+                ok = agrees(m.actor, gender, date)
+                if ok is None:
+                    return None      # the nearest person cannot be checked: no guess past him
+                if ok:
+                    return m.actor
         return None
 
     def governing_person(self, h: Token) -> Actor | None:
@@ -558,12 +562,15 @@ def _entity(a: Actor):
         return None
 
 
-def agrees(a: Actor, gender: str | None, date: str | None) -> bool:
+def agrees(a: Actor, gender: str | None, date: str | None) -> bool | None:
     """Whether a pronoun of `gender` can stand for `a` on `date`: the knowledge base's gender
-    (when recorded) agrees and the person was not dead by then."""
+    (when recorded) agrees and the person was not dead by then. None: cannot be checked (a pack
+    person: the pack records neither gender nor life dates)."""
     e = _entity(a)
     if e is None:
         return True
+    if getattr(e, "pack", None):
+        return None
     if gender and getattr(e, "gender", None) and e.gender != gender:
         return False
     died = getattr(e, "died", None)

@@ -6,7 +6,7 @@
     annales dates PATH... -o OUT.jsonl                         temporal expressions per document
     annales events / timeline [--from --to --actor --country --type]   query the store
     annales export --format F -o OUT                           jsonl, csv, parquet, plover, gdelt, timelinejs, graphml, gexf
-    annales actors import FILE / actors show NAME              extend and inspect the knowledge base
+    annales actors import FILE / actors show NAME / actors stats   extend and inspect the knowledge base
     annales review list|reject|confirm|edit|merge|split|log    an analyst's corrections, kept across re-fusion
     annales serve [--db annales.db]                            the web UI and JSON API
 """
@@ -399,9 +399,16 @@ def _open_raw(path: str):
 def cmd_actors(args) -> int:
     from .actors import importers
 
+    if args.action != "stats" and not args.target:
+        raise SystemExit(f"annales: actors {args.action} needs a {'name' if args.action == 'show' else 'file or folder'}")
     if args.action == "import":
         n, path = importers.import_file(args.target, args.kb)
         _err(f"imported {n} actors into {path}")
+    elif args.action == "pack":
+        n, path = importers.build_pack(args.target, args.kb)
+        _err(f"wrote {n} actors into {path}")
+    elif args.action == "stats":
+        print(importers.stats())
     else:
         print(importers.show(args.target))
     return 0
@@ -528,10 +535,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _review_parser(sub)
 
-    p = sub.add_parser("actors", help="import actor dictionaries or show an actor's role history")
-    p.add_argument("action", choices=("import", "show"))
-    p.add_argument("target", help="a PETRARCH dictionary or Wikidata JSON file (import), or a name (show)")
-    p.add_argument("--kb", metavar="DIR", help="knowledge-base folder to import into (default ~/.annales/actors)")
+    p = sub.add_parser("actors", help="import actor dictionaries, show an actor's role history, KB statistics")
+    p.add_argument("action", choices=("import", "show", "stats", "pack"))
+    p.add_argument("target", nargs="?", default=None,
+                   help="a PETRARCH dictionary or Wikidata JSON file (import), a name (show), or the folder "
+                        "of the PETRARCH2/Phoenix dictionaries (pack: rebuilds the shipped lower-priority pack)")
+    p.add_argument("--kb", metavar="DIR", help="knowledge-base folder to import into (default ~/.annales/actors; "
+                                                "for pack: resources/actors/packs)")
     p.set_defaults(func=cmd_actors)
 
     p = sub.add_parser("serve", help="the web UI and JSON API over a database")

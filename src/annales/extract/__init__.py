@@ -13,7 +13,8 @@ import re
 from .. import nlp
 from ..model import Document, EventRecord
 from . import dates, frames, merge, modality, quantity, syntax
-from .actors import DocContext, Resolver, country, find_mentions, key, redate_roles
+from ..gazetteer import locate
+from .actors import DocContext, Resolver, country, find_mentions, key, redate_roles, settle_actors
 from .lexicon import Lexicon, default_cameo, lexicon
 from .text import Sentence, dateline, split
 
@@ -102,6 +103,7 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
         if c.date is not None:
             c.actor = redate_roles(c.actor, c.date.value, pub, ctx.roles)
             c.recipient = redate_roles(c.recipient, c.date.value, pub, ctx.roles)
+    cands = [c for c in cands if settle_actors(c)]       # media are sources; nameless posts their countries
     _dateline_place(doc, cands, ctx)
     return _records(doc, cands, lex, times)
 
@@ -356,7 +358,9 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon, times=(
     for g, b in zip(groups, best):
         if all(c.headline for c in g):
             continue                     # a title or a teaser alone does not make an event
-        out.append(merge.to_record(doc.id, doc.text, g, b))
+        rec = merge.to_record(doc.id, doc.text, g, b)
+        rec.location = locate(rec.location)      # the city's canonical name and coordinates
+        out.append(rec)
     return out
 
 

@@ -350,7 +350,7 @@ class Resolver:
             if cp is not None:
                 return cp
         if h.lower_ in mod.get("pronouns", ()):
-            ref = self.governing_person(h) or self.ctx.last_person
+            ref = self.pronoun_ref(h)
             if ref is not None:
                 a = copy.copy(ref)
                 a.text = h.text
@@ -394,6 +394,24 @@ class Resolver:
             m = self.mention_of(t)
             if m is not None and m.actor.type == "person" and (hm is None or m.start >= hm.end or m.end <= hm.start):
                 return _copy(m, self.ctx.roles)
+        return None
+
+    def pronoun_ref(self, h: Token) -> Actor | None:
+        """'il'/'elle': the subject of a governing verb, else the latest person named before the
+        sentence, who must agree in gender and be alive on the publication date (so never a pack
+        person, whose gender and life the pack does not record)."""
+        gender = self.mod.get("pronoun_gender", {}).get(h.lower_)
+        date = self.ctx.doc.published.value if self.ctx.doc.published else None
+        ref = self.governing_person(h)
+        if ref is not None and agrees(ref, gender, date) is not False:
+            return ref if agrees(ref, gender, date) else None
+        for m in sorted(self.ctx.mentions, key=lambda m: -m.start):
+            if m.start < self.off and m.actor.type == "person" and (m.actor.id or m.kind == "name"):
+                ok = agrees(m.actor, gender, date)
+                if ok is None:
+                    return None      # the nearest person cannot be checked: no guess past him
+                if ok:
+                    return m.actor
         return None
 
     def governing_person(self, h: Token) -> Actor | None:
@@ -532,3 +550,62 @@ def key(a: Actor) -> str:
 
 def _same(a: Actor, b: Actor) -> bool:
     return key(a) == key(b)
+
+
+def _entity(a: Actor):
+    if not a.id:
+        return None
+    try:
+        from ..actors.kb import default_kb
+        return default_kb().get(a.id)
+    except Exception:
+        return None
+
+
+def agrees(a: Actor, gender: str | None, date: str | None) -> bool | None:
+    """Whether a pronoun of `gender` can stand for `a` on `date`: the knowledge base's gender
+    (when recorded) agrees and the person was not dead by then. None: cannot be checked (a pack
+    person: the pack records neither gender nor life dates)."""
+    e = _entity(a)
+    if e is None:
+        return True
+    if getattr(e, "pack", None):
+        return None
+    if gender and getattr(e, "gender", None) and e.gender != gender:
+        return False
+    died = getattr(e, "died", None)
+    return not (died and date and died[:len(date)] < date[:len(died)])
+
+
+MEDIA_KINDS = ("news_agency", "newspaper", "broadcaster")
+
+
+def is_media(a: Actor) -> bool:
+    """News agencies, papers and broadcasters report events: they are sources, not actors."""
+    e = _entity(a)
+    if e is not None and getattr(e, "kind", None):
+        return e.kind in MEDIA_KINDS
+    return a.type == "organization" and bool(a.code) and a.code[3:6] == "MED"
+
+
+def as_role_of_country(a: Actor) -> Actor:
+    """A nameless post or delegation ('les dirigeants saoudiens' with no one named) is the country
+    in that role, never a person named after the phrase."""
+    if a.type == "person" and not a.id and a.country and a.role and a.role == a.name:
+        try:
+            from ..actors.kb import default_kb
+            return default_kb().country_actor(a.country, a.text, code=a.country + "GOV")
+        except Exception:
+            return Actor(name=a.country, country=a.country, type="country", code=a.country + "GOV", text=a.text)
+    return a
+
+
+def settle_actors(c) -> bool:
+    """Media named as doers or targets become the event's sources; nameless posts become their
+    countries. False when nobody is left to act."""
+    for a in list(c.actor) + list(c.recipient):
+        if is_media(a) and not any(_same(a, x) for x in c.attributed_to):
+            c.attributed_to.append(a)
+    c.actor = [as_role_of_country(a) for a in c.actor if not is_media(a)]
+    c.recipient = [as_role_of_country(a) for a in c.recipient if not is_media(a)]
+    return bool(c.actor)

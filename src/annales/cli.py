@@ -122,8 +122,16 @@ def _write_jsonl(args, verb: str, lines_of, fn=None) -> int:
     return tally.report(verb)
 
 
+def _confident(out, args):
+    """The outcome with its records below --min-confidence left out."""
+    from .extract import confident
+
+    out.records = confident(out.records, args.min_confidence)
+    return out
+
+
 def cmd_extract(args) -> int:
-    return _write_jsonl(args, "extract", lambda out: (rec.to_dict() for rec in out.records))
+    return _write_jsonl(args, "extract", lambda out: (rec.to_dict() for rec in _confident(out, args).records))
 
 
 def cmd_clean(args) -> int:
@@ -171,6 +179,7 @@ def cmd_ingest(args) -> int:
             yield item
 
     for out in _run_with_progress(fresh(_read(args)), args):
+        out = _confident(out, args)
         if out.document is not None and out.status in ("ok", "unsupported"):
             try:
                 how = store.save(out.document, out.raw, out.records, status=out.status)
@@ -193,7 +202,8 @@ def cmd_ingest(args) -> int:
 
 def _filters(args) -> dict:
     return {"date_from": args.date_from, "date_to": args.date_to, "actor": args.actor, "country": args.country,
-            "event_type": args.type, "modality": args.modality, "source": args.source}
+            "event_type": args.type, "modality": args.modality, "source": args.source,
+            "min_confidence": args.min_confidence}
 
 
 def _open_store(args):
@@ -296,6 +306,16 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--modality", help="asserted, alleged, denied, planned, possible…")
     p.add_argument("--source", help="a document id or an outlet")
     p.add_argument("--limit", type=int, help="at most this many events")
+    p.add_argument("--min-confidence", type=float, metavar="X",
+                   help="only events whose confidence is at least X (default: every stored event)")
+
+
+def _min_confidence_arg(p: argparse.ArgumentParser) -> None:
+    from .extract import MIN_CONFIDENCE
+
+    p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE, metavar="X",
+                   help=f"keep events whose confidence is at least X (default {MIN_CONFIDENCE}; "
+                        "0 also gives the doubtful ones)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -309,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read, clean, extract and store documents; update the timeline")
     _input_args(p)
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (created if missing; default {DEFAULT_DB})")
+    _min_confidence_arg(p)
     p.set_defaults(func=cmd_ingest)
 
     for name, text, func in (
@@ -318,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _input_args(p)
         p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
+        if name == "extract":
+            _min_confidence_arg(p)
         p.set_defaults(func=func)
 
     p = sub.add_parser("events", help="timeline events in the store, filtered")

@@ -43,6 +43,7 @@ class Candidate:
     kind: str | None = None                    # class of the `need` argument (arms, troops...)
     earlier: bool = False                      # pluperfect: an occasion before the story's own
     confidence: float = 0.6
+    doubts: list[str] = field(default_factory=list)   # why confidence was lowered (former vetoes)
 
     @property
     def parts(self) -> list[Actor]:
@@ -104,6 +105,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
             return None
     if f.flag("passive_only") and not syntax.is_passive(tok, syn):
         return None
+    if f.flag("no_obj") and any(s == "obj" for s, _ in syntax.slots(tok, syn)):
+        return None                          # 'manifester son soutien' is not a demonstration
     if f.flag("no_pp") and any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("no_pp")):
         return None
     if f.flag("need_pp") and not any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("need_pp")):
@@ -114,9 +117,24 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
     if obj is not None:
         c.kind = next((cl for cl in f.need if obj.lemma_.lower() in lex.cls(cl) or obj.lower_ in lex.cls(cl)), None)
     _fill(c, lex, res)
-    if not _valid(c, lex, res):
-        return None
+    if not c.parts:
+        return None                          # nobody named: nothing to record
+    doubt(c, *_doubts(c, lex, res))
     return c
+
+
+# How much each missing piece of evidence costs. A candidate with one doubt falls below the
+# default --min-confidence (extract.MIN_CONFIDENCE); it stays available to a user who asks for it.
+DOUBT_COST: dict[str, float] = {}
+DEFAULT_DOUBT_COST = 0.35
+
+
+def doubt(c: Candidate, *reasons: str) -> None:
+    """Lower the candidate's confidence for each new reason (instead of dropping it)."""
+    for r in reasons:
+        if r not in c.doubts:
+            c.doubts.append(r)
+            c.confidence -= DOUBT_COST.get(r, DEFAULT_DOUBT_COST)
 
 
 def _deep_pps(root: Token, syn, depth: int = 4) -> list[tuple[str, Token]]:
@@ -215,7 +233,7 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             if not any(key(a) == key(b) for b in c.parts):
                 side.append(a)
     if not got_subj and "subj" in roles and roles.get("subj") in ("actor", "recipient") \
-            and c.frame.pos == "VERB":
+            and c.frame.pos == "VERB" and not c.frame.flag("explicit_subj"):
         acts = _controller(c, res, lex)
         side = c.actor if roles["subj"] == "actor" else c.recipient
         for a in acts or []:
@@ -460,31 +478,28 @@ def _english_place(text: str, iso: str, lex: Lexicon) -> str:
     return text
 
 
-def _valid(c: Candidate, lex: Lexicon, res: Resolver) -> bool:
+def _doubts(c: Candidate, lex: Lexicon, res: Resolver) -> list[str]:
+    """What the frame expects and the sentence does not give: each is a reason to doubt."""
     f = c.frame
     n = len(c.parts)
-    if n == 0:
-        return False
+    out = []
     if f.flag("need_actor_obj"):
         objs = [t for s, t in _slot_items(c, lex.syn) if s == "obj"]
         if not objs or not any(res.actors(t) for t in objs):
-            return False
-        if f.flag("need_person_obj") and not any(a.type in ("person", "organization") for t in objs for a in res.actors(t)) \
+            out.append("no actor object")
+        elif f.flag("need_person_obj") and not any(a.type in ("person", "organization") for t in objs for a in res.actors(t)) \
                 and not any(t.lemma_.lower() in lex.cls("delegation") for t in objs):
-            return False             # 'recevoir Poutine / une délégation', not 'recevoir la Russie
+            out.append("object not a person")   # 'recevoir Poutine / une délégation', not 'recevoir la Russie'
+    if f.flag("need_country_obj") and not any(
+            m is not None and (m.actor.type == "country" or m.kind in PLACE_KINDS)
+            for t in (t for s, t in _slot_items(c, lex.syn) if s == "obj") for m in [res.mention_of(t)]):
+        out.append("object not a place")
     if f.flag("need_dest") and not c.recipient and not (c.location and c.location.get("country")):
-        return False
-    if f.event == "CONSULT" and f.mode == "visit" and not c.actor and f.roles.get("subj") == "actor":
-        return False
-    if f.flag("need_actor_subj") and not c.actor:
-        return False
+        out.append("no destination")
     if f.flag("need_recipient") and not c.recipient:
-        return False
+        out.append("no recipient")
     if f.pos == "NOUN" and n < int(f.flag("min_parts") or 1):
-        return False
+        out.append("too few participants")
     if f.pos == "VERB" and f.symmetric and n < 2:
-        return False                 # 'X a discuté' with nobody named is not a meeting we can record
-    if f.event in ("ACCUSE", "REJECT", "AID", "SUPPORT", "AGREE", "REQUEST", "THREATEN", "SANCTION", "ASSAULT") \
-            and not c.actor:
-        return False
-    return True
+        out.append("one-sided meeting")      # 'X a discuté' with nobody named
+    return out

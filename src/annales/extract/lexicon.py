@@ -65,6 +65,8 @@ class Lexicon:
     capitals: dict[str, str]                  # ISO3 -> capital name in this language
     english: dict[str, str]                   # ISO3 -> canonical English name
     place_re: re.Pattern | None
+    agents: dict[str, str] = field(default_factory=dict)   # generic actor lemma -> name ('manifestant': protesters)
+    agent_heads: set[str] = field(default_factory=set)      # 'des milliers de manifestants': looked through
 
     def cls(self, name: str) -> set[str]:
         return self.classes.get(name, set())
@@ -158,6 +160,8 @@ def lexicon(lang: str) -> Lexicon | None:
         syn=Cues(load_json(lang, "extract_syntax")), places=places,
         country_names=place_words, demonyms=dem, capitals=caps, english=english,
         place_re=place_re,
+        agents={k.lower(): v for k, v in (trig.get("agents") or {}).items() if not k.startswith("_")},
+        agent_heads=set((trig.get("agents") or {}).get("_through") or ()),
     )
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,6 +132,16 @@ def _confident(out, args):
     return out
 
 
+def _confident_all(outcomes, args):
+    """Every outcome through _confident; closing it closes the stream below (worker processes)."""
+    try:
+        for out in outcomes:
+            yield _confident(out, args)
+    finally:
+        if hasattr(outcomes, "close"):
+            outcomes.close()
+
+
 def cmd_extract(args) -> int:
     return _write_jsonl(args, "extract", lambda out: (rec.to_dict() for rec in _confident(out, args).records))
 
@@ -158,46 +170,36 @@ def cmd_dates(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from . import fuse
-    from .pipeline import Outcome
-    from .store import Store
-    import hashlib
+    from . import ingest
 
-    store = Store(args.db)
+    store = _writable_store(args.db)
     tally = Tally()
-    touched: set[str] = set()
-
-    def fresh(items):
-        # Skip unchanged documents before any work is spent on them.
-        for item in items:
-            if isinstance(item, RawDoc):
-                h = hashlib.sha256(item.data).hexdigest()
-                same = store.find_hash(h)
-                if same is not None:
-                    yield Outcome(item.id, "skipped", f"already stored as {same}")
-                    continue
-            yield item
-
-    for out in _run_with_progress(fresh(_read(args)), args):
-        out = _confident(out, args)
-        if out.document is not None and out.status in ("ok", "unsupported"):
-            try:
-                how = store.save(out.document, out.raw, out.records, status=out.status)
-                touched.add(out.document.id)
-                out.reason = out.reason or how
-            except Exception as exc:  # a storage error on one document must not lose the others
-                out.status, out.reason, out.records = "failed", f"could not store: {exc}", []
-        tally.add(out)
-    if touched:
-        fuse.update(store, touched)
+    pending = len(store.unfused_docs())
+    if pending:
+        _err(f"finishing an earlier ingest: fusing {pending} stored documents first")
+    report = ingest.ingest(store, _confident_all(_run_with_progress(ingest.fresh(store, _read(args)), args), args),
+                           on_outcome=tally.add)
     counts = store.counts()
     store.close()
     code = tally.report("ingest")
     _err(f"store {args.db}: {counts['documents']} documents, {counts['mentions']} mentions, "
          f"{counts['fused_events']} timeline events")
-    if not touched and tally.counts.get("skipped"):
+    if report.interrupted:
+        _err(f"interrupted: {report.stored} documents stored and fused; run the same command again to "
+             "resume (stored documents are skipped)")
+        return 130
+    if not report.stored and tally.counts.get("skipped"):
         _err("nothing new: every document was already stored")
     return code
+
+
+def _writable_store(path: str):
+    from .store import Store
+
+    try:
+        return Store(path)
+    except sqlite3.DatabaseError as exc:
+        raise SystemExit(f"annales: {path} is not an Annales database ({exc})")
 
 
 def _filters(args) -> dict:
@@ -207,11 +209,29 @@ def _filters(args) -> dict:
 
 
 def _open_store(args):
+    """The store, read-only, after finishing what an interrupted ingest left unfused (when the
+    file can be written; else a warning says the timeline is incomplete)."""
+    from . import ingest
     from .store import Store
 
     if not Path(args.db).exists():
         raise SystemExit(f"annales: no database at {args.db} (run `annales ingest` first)")
-    return Store(args.db, readonly=True)
+    try:
+        store = Store(args.db, readonly=True)
+        pending = len(store.unfused_docs())
+    except sqlite3.DatabaseError as exc:
+        raise SystemExit(f"annales: {args.db} is not an Annales database ({exc})")
+    if pending:
+        if os.access(args.db, os.W_OK):
+            _err(f"finishing an earlier ingest: fusing {pending} stored documents")
+            store.close()
+            with Store(args.db) as rw:
+                ingest.heal(rw)
+            store = Store(args.db, readonly=True)
+        else:
+            _err(f"warning: {pending} stored documents are not in the timeline yet "
+                 f"(run `annales fuse --db {args.db}` with write access)")
+    return store
 
 
 def _print_events(args, render) -> int:
@@ -254,12 +274,44 @@ def cmd_export(args) -> int:
 
 def cmd_fuse(args) -> int:
     from . import fuse
-    from .store import Store
 
-    store = Store(args.db)
+    store = _writable_store(args.db)
     fuse.refuse_all(store)
     _err(f"re-fused: {store.counts()['fused_events']} timeline events")
     return 0
+
+
+def cmd_check(args) -> int:
+    from . import check
+
+    if not Path(args.db).exists():
+        raise SystemExit(f"annales: no database at {args.db}")
+    store = _writable_store(args.db) if args.repair else _open_raw(args.db)
+    problems = check.check(store)
+    for p in problems:
+        _err(p.line())
+    if not problems:
+        _err(f"{args.db}: no problem found")
+        return 0
+    if not args.repair:
+        _err(f"{len(problems)} problems; `annales check --db {args.db} --repair` mends them")
+        return 1
+    for line in check.repair(store, problems):
+        _err(f"repaired: {line}")
+    left = check.check(store)
+    for p in left:
+        _err(f"still: {p.line()}")
+    return 1 if left else 0
+
+
+def _open_raw(path: str):
+    """Read-only, as it is: `check` must see what an interrupted run left, not heal it."""
+    from .store import Store
+
+    try:
+        return Store(path, readonly=True)
+    except sqlite3.DatabaseError as exc:
+        raise SystemExit(f"annales: {path} is not an Annales database ({exc})")
 
 
 def cmd_actors(args) -> int:
@@ -277,9 +329,16 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from .web.app import create_app
+    from .web.guard import LOCAL_HOSTS
 
-    app = create_app(args.db, writable=args.writable)
+    bound = () if args.host in ("0.0.0.0", "::") else (args.host,)
+    hosts = tuple(dict.fromkeys((*bound, *LOCAL_HOSTS, *(args.allow_host or ()))))
+    if args.writable and (args.host not in LOCAL_HOSTS or args.allow_host):
+        raise SystemExit("annales: --writable serves only on this machine (--host 127.0.0.1, localhost or ::1)")
+    app = create_app(args.db, writable=args.writable, hosts=hosts)
     print(f"Annales on http://{args.host}:{args.port}/  (database {args.db}; Ctrl-C to stop)", file=sys.stderr)
+    if args.writable:
+        print(f"writes need the header X-Annales-Token: {app.state.guard.token}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -326,7 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annales {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="read, clean, extract and store documents; update the timeline")
+    p = sub.add_parser("ingest", help="read, clean, extract and store documents; update the timeline",
+                       description="Reads, cleans and extracts the documents, stores each with its events "
+                                   "and fuses them into the timeline every 100 documents. Interrupted (Ctrl-C "
+                                   "stops after the current document; a second Ctrl-C at once) or killed, the "
+                                   "same command again resumes: stored documents are skipped and those not "
+                                   "yet fused are fused first.")
     _input_args(p)
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (created if missing; default {DEFAULT_DB})")
     _min_confidence_arg(p)
@@ -362,6 +426,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="output file")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("check", help="check the store's integrity (timeline, search index); --repair mends it",
+                       description="Checks what SQLite's own check cannot: documents or mentions left out of "
+                                   "the timeline (e.g. by an interrupted ingest), timeline events pointing at "
+                                   "missing mentions or documents, and the search index out of step. Exit "
+                                   "status 1 when a problem is found (and not repaired).")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+    p.add_argument("--repair", action="store_true", help="mend what is found (rebuild the index, re-fuse)")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("fuse", help="re-fuse every stored mention into timeline events")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_fuse)
@@ -375,8 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="the web UI and JSON API over a database")
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="another host name clients use to reach the server (requests naming any other "
+                        "host are refused, against DNS rebinding); repeatable")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--writable", action="store_true", help="allow uploads through the API (read-only by default)")
+    p.add_argument("--writable", action="store_true", help="allow uploads through the API, on this machine only, with the token printed at start "
+                        "(read-only by default)")
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -35,6 +35,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
+from . import faults
 from .model import Actor, Conflict, EventRecord, FusedEvent, TimeExpr
 
 # A visit lasts several days: two reports of the same visit may give different
@@ -522,8 +523,10 @@ def cluster(comp: list[int], ms: list[M], adj: list[list[int]]) -> list[list[int
 
 # -- building a fused event ------------------------------------------------------------
 
-def fused_id(mention_ids: Iterable[str]) -> str:
-    return "f-" + hashlib.sha1(min(mention_ids).encode("utf-8")).hexdigest()[:16]
+def fused_id(members: list[M], published: dict[str, str | None]) -> str:
+    """Named after the first report of the event, so that the id stays when later sources join."""
+    first = min(members, key=lambda m: (published.get(m.doc) or "9999", m.id))
+    return "f-" + hashlib.sha1(first.id.encode("utf-8")).hexdigest()[:16]
 
 
 def component_label(mention_ids: Iterable[str]) -> str:
@@ -681,7 +684,7 @@ def build(members: list[M], published: dict[str, str | None]) -> FusedEvent:
         miss *= 1.0 - min(max(c_, 0.0), 1.0)
     modes = [m.mode for m in members if m.mode]
     return FusedEvent(
-        id=fused_id(m.id for m in members), event=members[0].type, mode=modes[0] if modes else None,
+        id=fused_id(members, published), event=members[0].type, mode=modes[0] if modes else None,
         context=sorted({c_ for m in members for c_ in (m.context or [])}),
         actor=actor, recipient=recipient, location=location, date=date_, modality=modality,
         mentions=sorted(m.id for m in members), sources=sources,
@@ -758,11 +761,16 @@ def refuse_all(store) -> None:
     published = store.published_dates()
     seen: list[str] = []
     ms = _compact_all(_noting_ids(store.mentions(), seen), published)   # streamed: no list of records
-    store.set_mention_keys(_keys_of(seen, ms), replace_all=True)
     pairs = _fuse_compact(ms, published)
-    store.clear_fused()
-    store.replace_fused([], [ev for _, ev in pairs], {ev.id: label for label, ev in pairs})
-    store.set_meta("fusion_keys", KEYS_VERSION)
+    # one transaction: readers keep seeing the old timeline until the new one is whole, and a
+    # crash leaves the old one (and the documents marked unfused) in place
+    with store.transaction():
+        store.set_mention_keys(_keys_of(seen, ms), replace_all=True)
+        store.clear_fused()
+        store.replace_fused([], [ev for _, ev in pairs], {ev.id: label for label, ev in pairs})
+        store.set_meta("fusion_keys", KEYS_VERSION)
+        store.mark_fused()
+        faults.point("fusing")
 
 
 def update(store, doc_ids: set[str]) -> None:
@@ -776,13 +784,20 @@ def update(store, doc_ids: set[str]) -> None:
     doc_ids = set(doc_ids)
     if not doc_ids:
         return
+    if store.get_meta("fusion_keys") != KEYS_VERSION or store.needs_refuse(ignore_docs=doc_ids):
+        refuse_all(store)
+        return
     new = list(store.mentions(doc_ids))
     published = store.published_dates(doc_ids)
     new_ms = _compact_all(new, published)
-    store.set_mention_keys(_keys_of([r.id for r in new], new_ms))
-    if store.get_meta("fusion_keys") != KEYS_VERSION or store.needs_refuse():
-        refuse_all(store)
-        return
+    with store.transaction():        # keys, fused events and the documents' state change together
+        store.set_mention_keys(_keys_of([r.id for r in new], new_ms))
+        _update(store, doc_ids, new_ms)
+        store.mark_fused(doc_ids)
+        faults.point("fusing")
+
+
+def _update(store, doc_ids: set[str], new_ms: list[M]) -> None:
     # Events that used the documents' old mentions, and every event of their components.
     stale = store.fused_ids_for_docs(doc_ids) | store.fused_ids_for_mentions(m.id for m in new_ms)
     labels = store.components_of(stale)

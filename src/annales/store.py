@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .model import Document, EventRecord, FusedEvent, event_from_dict
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # One list per version: a database at version N gets the statements of N+1… applied in order.
 MIGRATIONS: dict[int, list[str]] = {
@@ -97,6 +98,20 @@ MIGRATIONS: dict[int, list[str]] = {
     3: [
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     ],
+    # Crash-safe ingest: a document is stored with its mentions in one transaction (so stored
+    # means extracted); `fused` says whether the timeline already includes them. It is set in
+    # the same transaction that writes the fused events, so a killed run leaves it at 0 and the
+    # next run finishes the work. A store from before is marked by what its tables show.
+    4: [
+        "ALTER TABLE documents ADD COLUMN fused INTEGER NOT NULL DEFAULT 0",
+        """UPDATE documents SET fused = NOT EXISTS (SELECT 1 FROM mentions m WHERE m.doc = documents.id
+           AND NOT EXISTS (SELECT 1 FROM fused_mentions f WHERE f.mention = m.id))""",
+        "CREATE INDEX documents_unfused ON documents(fused) WHERE fused = 0",
+        # A timeline event's id stays when sources join; when fusion merges, splits or renames
+        # events, the old id points at the event that took most of its mentions (links and
+        # bookmarks keep working).
+        "CREATE TABLE fused_aliases (old TEXT PRIMARY KEY, new TEXT NOT NULL)",
+    ],
 }
 
 
@@ -105,6 +120,22 @@ def actor_key(a: dict) -> str:
     if a.get("id"):
         return a["id"]
     return f"unlinked:{a.get('country') or ''}:{(a.get('name') or '').strip().lower()}"
+
+
+def _chunks(ids: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def current_id(db: sqlite3.Connection, fused_id: str) -> str | None:
+    """Shared with the web layer, which reads the database without a Store."""
+    if db.execute("SELECT 1 FROM fused_events WHERE id = ?", (fused_id,)).fetchone():
+        return fused_id
+    try:
+        row = db.execute("SELECT new FROM fused_aliases WHERE old = ?", (fused_id,)).fetchone()
+    except sqlite3.OperationalError:         # a store from before aliases, opened read-only
+        return None
+    return row[0] if row else None
 
 
 def _now() -> str:
@@ -117,6 +148,7 @@ class Store:
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = str(path)
         self.readonly = readonly
+        self._depth = 0
         if readonly:
             if not Path(self.path).exists():
                 raise FileNotFoundError(f"no database at {self.path}")
@@ -153,6 +185,24 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def transaction(self):
+        """One transaction for everything inside, however deeply the writes nest: committed at
+        the outermost exit, rolled back whole on an exception (or a kill: SQLite's journal)."""
+        if self._depth == 0 and self.db.in_transaction:
+            self.db.commit()
+        self._depth += 1
+        try:
+            yield self.db
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.db.rollback()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.db.commit()
+
     def __enter__(self) -> "Store":
         return self
 
@@ -176,7 +226,7 @@ class Store:
         (the fused events that used them are re-fused by the caller).
         """
         records = list(records)
-        with self.db:
+        with self.transaction():
             existed = self.stored_hash(doc.id) is not None
             if existed:
                 self._delete_document(doc.id)
@@ -208,7 +258,6 @@ class Store:
                date_latest, confidence, record) VALUES (?,?,?,?,?,?,?,?,?,?)""",
             (rec.id, rec.doc, rec.event, rec.mode, rec.modality, date.get("value"), date.get("earliest"),
              date.get("latest"), rec.confidence, json.dumps(d, ensure_ascii=False)))
-        names = []
         for side in ("actor", "recipient", "attributed_to"):
             for a in d.get(side) or []:
                 key = actor_key(a)
@@ -218,7 +267,12 @@ class Store:
                     "INSERT OR IGNORE INTO actors (id, name, type, country, code, linked) VALUES (?,?,?,?,?,?)",
                     (key, a.get("name") or "", a.get("type"), a.get("country"), a.get("code"),
                      1 if a.get("id") else 0))
-                names.append(a.get("name") or "")
+        self.index_mention(rec, d)
+
+    def index_mention(self, rec: EventRecord, d: dict | None = None) -> None:
+        """The mention's row in the search index (evidence sentences and actor names)."""
+        d = d or rec.to_dict()
+        names = [a.get("name") or "" for side in ("actor", "recipient", "attributed_to") for a in d.get(side) or []]
         evidence = " ".join(e["text"] for e in d.get("evidence") or [])
         self.db.execute("INSERT INTO mentions_fts (mention, doc, evidence, actors) VALUES (?,?,?,?)",
                         (rec.id, rec.doc, evidence, " ".join(names)))
@@ -264,14 +318,58 @@ class Store:
         (fuse.update re-fuses whole components).
         """
         components = components or {}
-        with self.db:
-            self.db.executemany("DELETE FROM fused_events WHERE id=?", [(fid,) for fid in remove])
+        with self.transaction():
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS old_links (fused TEXT, mention TEXT)")
+            for part in _chunks(list(remove)):
+                marks = ",".join("?" * len(part))
+                self.db.execute(f"INSERT INTO old_links SELECT fused, mention FROM fused_mentions "
+                                f"WHERE fused IN ({marks})", part)
+                self.db.execute(f"DELETE FROM fused_events WHERE id IN ({marks})", part)
             for ev in events:
                 self._insert_fused(ev, components.get(ev.id))
+            self._alias_replaced()
+
+    def _alias_replaced(self) -> None:
+        """Point each replaced id (in old_links) at the new event holding most of its mentions."""
+        self.db.execute("""CREATE TEMP TABLE IF NOT EXISTS new_ids (old TEXT PRIMARY KEY, new TEXT)""")
+        self.db.execute("DELETE FROM new_ids")
+        self.db.execute("""INSERT INTO new_ids SELECT old, new FROM (
+              SELECT o.fused AS old, n.fused AS new, ROW_NUMBER() OVER (
+                  PARTITION BY o.fused ORDER BY COUNT(*) DESC, n.fused) AS rk
+              FROM old_links o JOIN fused_mentions n ON n.mention = o.mention
+              GROUP BY o.fused, n.fused) WHERE rk = 1 AND old != new""")
+        self.db.execute("""UPDATE fused_aliases SET new = (SELECT t.new FROM new_ids t WHERE t.old = fused_aliases.new)
+                           WHERE new IN (SELECT old FROM new_ids)""")
+        self.db.execute("INSERT OR REPLACE INTO fused_aliases (old, new) SELECT old, new FROM new_ids")
+        self.db.execute("DELETE FROM fused_aliases WHERE old IN (SELECT id FROM fused_events)")
+        self.db.execute("DELETE FROM old_links")
 
     def clear_fused(self) -> None:
-        with self.db:
+        """Remove the whole timeline (old ids keep pointing at their successors once the new
+        timeline is written in the same transaction with `replace_fused`)."""
+        with self.transaction():
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS old_links (fused TEXT, mention TEXT)")
+            self.db.execute("DELETE FROM old_links")
+            self.db.execute("INSERT INTO old_links SELECT fused, mention FROM fused_mentions")
             self.db.execute("DELETE FROM fused_events")
+
+    def current_id(self, fused_id: str) -> str | None:
+        """The id a timeline event has now: itself, its successor, or None when it is gone."""
+        return current_id(self.db, fused_id)
+
+    # -- what is left to do (crash-safe ingest) ----------------------------------
+    def unfused_docs(self) -> list[str]:
+        """Documents stored (with their mentions) whose mentions the timeline does not include yet."""
+        return [r[0] for r in self.db.execute("SELECT id FROM documents WHERE fused = 0 ORDER BY id")]
+
+    def mark_fused(self, doc_ids: Iterable[str] | None = None) -> None:
+        """Record that the timeline includes these documents (all, when None); call it inside the
+        transaction that writes their fused events."""
+        with self.transaction():
+            if doc_ids is None:
+                self.db.execute("UPDATE documents SET fused = 1 WHERE fused = 0")
+            else:
+                self.db.executemany("UPDATE documents SET fused = 1 WHERE id = ?", [(d,) for d in doc_ids])
 
     def _insert_fused(self, ev: FusedEvent, component: str | None = None) -> None:
         d = ev.to_dict()
@@ -344,26 +442,29 @@ class Store:
         rows = self._in_query("SELECT mention FROM fused_mentions WHERE fused IN ({})", list(fused_ids))
         return {r[0] for r in rows}
 
-    def needs_refuse(self) -> bool:
+    def needs_refuse(self, ignore_docs: Iterable[str] = ()) -> bool:
         """True when the incremental bookkeeping is missing: fused events without a component
-        (a v1 database) or mentions without blocking keys (stored before fusion kept them)."""
+        (a v1 database) or mentions without blocking keys (stored before fusion kept them),
+        other than those of `ignore_docs` (the documents about to be fused)."""
         if self.db.execute("SELECT 1 FROM fused_events WHERE component IS NULL LIMIT 1").fetchone():
             return True
-        return self.db.execute("SELECT 1 FROM mentions m WHERE NOT EXISTS "
-                               "(SELECT 1 FROM mention_keys k WHERE k.mention = m.id) LIMIT 1").fetchone() is not None
+        skip = set(ignore_docs)
+        rows = self.db.execute("SELECT DISTINCT m.doc FROM mentions m WHERE NOT EXISTS "
+                               "(SELECT 1 FROM mention_keys k WHERE k.mention = m.id)")
+        return any(r[0] not in skip for r in rows)
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # -- blocking keys (written by fuse) -------------------------------------
     def set_mention_keys(self, keys: dict[str, list[str]], replace_all: bool = False) -> None:
         """Write the blocking keys of mentions, replacing what those mentions (or all) had."""
-        with self.db:
+        with self.transaction():
             if replace_all:
                 self.db.execute("DELETE FROM mention_keys")
             else:

@@ -135,18 +135,22 @@ def _fold_purpose(found: list[frames.Candidate], lex: Lexicon) -> list[frames.Ca
     states the same complaint as its verb; it lends its recipients and is not a second event."""
     speech = set(lex.mod.get("complaint_event_types", ()))
     by_tok = {c.tok.i: c for c in found}
-    out = []
+    out, kept = [], {}
     for c in found:
         h = c.tok.head
         p = by_tok.get(h.i) or by_tok.get(h.head.i) if h != c.tok else None   # the parser may hang it on the object
         if p is not None and p is not c and c.event in speech and p.event == c.event and \
                 c.tok.dep_ in lex.syn.get("clausal", ()) and c.modality == p.modality:
+            if c.confidence > p.confidence:
+                # 'X a dénoncé cette décision, accusant Y de...': the clause names whom the doubtful verb did not
+                kept[id(p)] = c
+                continue
             for a in c.recipient:
                 if not p.recipient and not any(key(a) == key(b) for b in p.parts):
                     p.recipient.append(a)
             continue
         out.append(c)
-    return out
+    return [kept.get(id(c), c) for c in out]
 
 
 def _dateline_place(doc: Document, cands: list[frames.Candidate], ctx: DocContext) -> None:

@@ -57,19 +57,41 @@ def match(sdoc, sent: Sentence, off: int, lex: Lexicon, res: Resolver) -> list[C
     for tok in sdoc:
         lem = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
-            frames = lex.verbs.get(lem, [])
+            frames = lex.verbs.get(lem, []) or lex.imported.get(lem, [])
         elif tok.pos_ in ("NOUN", "PROPN"):
             frames = lex.nouns.get(lem, []) or lex.nouns.get(tok.lower_, [])
         else:
             continue
+        why = None
+        if not frames and tok.pos_ in ("VERB", "NOUN") and lex.neighbour_cfg:
+            frames, why = _neighbour(tok, lex)
         for f in frames:
             c = _try(f, tok, sent, off, lex, res, claimed)
             if c is not None:
+                if why:
+                    doubt(c, why)
                 out.append(c)
                 if c.obj is not None:
                     claimed.add(c.obj.i)      # "tenir un sommet": the noun is part of the verb's event
                 break
     return [c for c in out if c.tok.i not in claimed]
+
+
+_NEIGHBOURS: dict = {}
+
+
+def _neighbour(tok: Token, lex: Lexicon) -> tuple[list[Frame], str | None]:
+    """Frames of the known trigger nearest to an unknown verb or noun in the word vectors, and the
+    doubt that says so (the event is proposed, with lower confidence, never silently)."""
+    from .lexicon import Neighbours
+    k = (lex.lang, id(tok.vocab))
+    if k not in _NEIGHBOURS:
+        _NEIGHBOURS[k] = Neighbours(lex, tok.vocab)
+    hit = _NEIGHBOURS[k].near(tok.lemma_.lower(), tok.pos_)
+    if hit is None:
+        return [], None
+    frames, near, _ = hit
+    return frames, f"vector neighbour of {near}"
 
 
 def _need(f: Frame, tok: Token, lex: Lexicon) -> Token | None:
@@ -120,12 +142,14 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
     if not c.parts:
         return None                          # nobody named: nothing to record
     doubt(c, *_doubts(c, lex, res))
+    if f.flag("doubt"):
+        doubt(c, f.flag("doubt"))            # a verb known only from an imported dictionary
     return c
 
 
 # How much each missing piece of evidence costs. A candidate with one doubt falls below the
 # default --min-confidence (extract.MIN_CONFIDENCE); it stays available to a user who asks for it.
-DOUBT_COST: dict[str, float] = {}
+DOUBT_COST: dict[str, float] = {"imported verb": 0.25, "vector neighbour": 0.35}
 DEFAULT_DOUBT_COST = 0.35
 
 
@@ -134,7 +158,7 @@ def doubt(c: Candidate, *reasons: str) -> None:
     for r in reasons:
         if r not in c.doubts:
             c.doubts.append(r)
-            c.confidence -= DOUBT_COST.get(r, DEFAULT_DOUBT_COST)
+            c.confidence -= DOUBT_COST.get(r.split(" of ")[0], DEFAULT_DOUBT_COST)
 
 
 def _deep_pps(root: Token, syn, depth: int = 4) -> list[tuple[str, Token]]:

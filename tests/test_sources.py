@@ -33,10 +33,75 @@ def test_folder_recursion_ids_and_skips(tmp_path):
     _write(tmp_path / ".git" / "x.txt", ARTICLE)
     _write(tmp_path / "notes.docx", b"PK\x03\x04")
     _write(tmp_path / "metadata.jsonl", '{"file": "b.txt"}\n')
-    docs = list(read_paths([str(tmp_path)]))
+    items = list(read_paths([str(tmp_path)]))
+    docs = [d for d in items if isinstance(d, RawDoc)]
     assert [d.id for d in docs] == ["a.html", "b.txt", "sub/c.txt"]
     assert [d.kind for d in docs] == ["html", "text", "text"]
     assert docs[1].data == ARTICLE.encode("utf-8")
+    # hidden files and metadata go unsaid; any other path not read gets its line
+    (skip,) = [d for d in items if isinstance(d, SourceError)]
+    assert skip.id == "notes.docx" and skip.status == "ignored" and "unknown extension '.docx'" in skip.reason
+
+
+def test_every_path_not_read_says_why(tmp_path):
+    _write(tmp_path / "a.txt", ARTICLE)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    _write(locked / "x.txt", ARTICLE)
+    locked.chmod(0)
+    try:
+        items = list(read_paths([str(tmp_path)]))
+    finally:
+        locked.chmod(0o755)
+    said = {i.id: i.reason for i in items if isinstance(i, SourceError)}
+    assert "broken symbolic link" in said["gone.txt"]
+    if os.geteuid() != 0:            # root reads any folder: nothing to report then
+        assert "folder not read: permission denied" in said["locked"]
+    assert [i.id for i in items if isinstance(i, RawDoc)][0] == "a.txt"
+
+
+def test_file_names_of_any_bytes(tmp_path):
+    name = os.fsdecode(b"d\xe9p\xeache.txt")            # Latin-1 bytes: not UTF-8
+    _write(tmp_path / name, ARTICLE)
+    (doc,) = read_paths([str(tmp_path)])
+    assert doc.id == "d\ufffdp\ufffdche.txt"
+    doc.id.encode("utf-8")                                 # printable, storable, JSON-able
+    doc.path.encode("utf-8")
+
+
+def test_duplicate_ids_in_one_batch_are_reported(tmp_path):
+    lines = [{"id": "x", "text": ARTICLE}, {"id": "y", "text": ARTICLE}, {"id": "x", "text": "Autre texte."}]
+    _write(tmp_path / "feed.jsonl", "\n".join(json.dumps(r) for r in lines) + "\n")
+    items = list(read_paths([str(tmp_path / "feed.jsonl")]))
+    assert [i.id for i in items if isinstance(i, RawDoc)] == ["x", "y"]
+    (dup,) = [i for i in items if isinstance(i, SourceError)]
+    assert dup.id == "x" and "duplicate id" in dup.reason and "feed.jsonl:3" in dup.reason
+    assert next(i for i in items if isinstance(i, RawDoc) and i.id == "x").data == ARTICLE.encode("utf-8")
+
+
+def test_metadata_of_the_wrong_type_is_named_and_the_document_kept(tmp_path):
+    rec = {"id": "x", "text": ARTICLE, "title": 42, "outlet": ["a", "b"], "url": {"u": 1}, "published": 2024}
+    _write(tmp_path / "feed.jsonl", json.dumps(rec) + "\n")
+    (doc,) = read_paths([str(tmp_path / "feed.jsonl")])
+    assert isinstance(doc, RawDoc)
+    assert doc.title is None and doc.outlet is None and doc.url is None and doc.published == "2024"
+    said = " | ".join(doc.meta["warnings"])
+    assert "'title' ignored: expected text, got int 42" in said and "'outlet'" in said and "'url'" in said
+    from annales.pipeline import process
+    out = process(doc)
+    assert out.status == "ok" and any("'title' ignored" in w for w in out.document.warnings)
+
+
+def test_malformed_feed_date_never_beats_a_valid_one(tmp_path):
+    item = "<item><title>T{n}</title><link>http://x.test/{n}</link><description>{body}</description><pubDate>{d}</pubDate></item>"
+    body = "Le ministre a annoncé lundi 13 mars 2023 un accord."
+    feed = "<rss><channel><title>X</title>" + item.format(n=1, body=body, d="2023-13-45") \
+        + item.format(n=2, body=body, d="2023-03-14T23:30:00-05:00") + "</channel></rss>"
+    _write(tmp_path / "f.rss", feed)
+    bad, good = read_paths([str(tmp_path / "f.rss")])
+    assert bad.published is None and "unreadable feed date ignored" in bad.meta["warnings"][0]
+    assert good.published == "2023-03-14"             # the outlet's own day, as written
 
 
 def test_explicit_unknown_extension_read_as_text(tmp_path):

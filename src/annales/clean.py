@@ -197,7 +197,9 @@ def _check_text(text: str) -> None:
 _LINE = re.compile(r"[^\r\n]+")
 _BULLET = re.compile(r"^[\s\-–—•*·>▪►]+")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’][^\W\d_]+)*")
-_URL = re.compile(r"https?://|www\.\w|\[email[\s\u00a0]*protected\]|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+# the e-mail branch starts only where an address can start: without the lookbehind a long run of
+# word characters is rescanned from every position (quadratic)
+_URL = re.compile(r"https?://|www\.\w|\[email[\s\u00a0]*protected\]|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _CREDIT_HEAD = re.compile(r"^[\w'’]+(?:\s+[\w'’]+){0,2}\s*[:©|/]")   # 'Crédit photo :', 'Photo ©'
 _PAREN = re.compile(r"^\(([^()]{1,40})\)$")
 _CLOSERS = " \t»\"”’')]*"
@@ -803,6 +805,7 @@ def html_lines(raw: str, warnings: list[str]) -> tuple[list[Line], dict]:
 
     meta: dict = {}
     text = ""
+    raw = _flatten_deep(raw, warnings)
     try:
         doc = trafilatura.bare_extraction(
             raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
@@ -821,6 +824,39 @@ def html_lines(raw: str, warnings: list[str]) -> tuple[list[Line], dict]:
             warnings.append("trafilatura found no main text; used the plain HTML text")
         text = _plain_html_text(raw)
     return _locate(text, raw), meta
+
+
+MAX_DEPTH = 150
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^<>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _flatten_deep(raw: str, warnings: list[str]) -> str:
+    """libxml2 stops building a tree about 255 elements deep and the article is lost: beyond
+    MAX_DEPTH, drop the tags and keep their text (one linear scan; void and self-closing
+    tags do not nest)."""
+    depth, deepest, cut = 0, 0, []
+    for m in _TAG.finditer(raw):
+        if m.group(3) or m.group(2).lower() in _VOID:
+            continue
+        if m.group(1):
+            if depth > MAX_DEPTH:
+                cut.append(m.span())
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                cut.append(m.span())
+    if not cut:
+        return raw
+    warnings.append(f"HTML nested {deepest} elements deep: tags below depth {MAX_DEPTH} dropped, their text kept")
+    parts, last = [], 0
+    for a, b in cut:
+        parts.append(raw[last:a])
+        last = b
+    parts.append(raw[last:])
+    return " ".join(parts)
 
 
 def _plain_html_text(raw: str) -> str:
@@ -857,6 +893,7 @@ def _locate(text: str, raw: str) -> list[Line]:
 def clean(raw: RawDoc) -> Document:
     """RawDoc -> Document; raises CleanError (with the reason) when there is no usable text."""
     text_raw, warnings = decode(raw.data)
+    warnings[:0] = (raw.meta or {}).get("warnings", [])       # what reading found wrong in its metadata
     is_html = raw.kind == "html" or looks_like_html(text_raw)
     if is_html:
         lines, hmeta = html_lines(text_raw, warnings)

@@ -71,25 +71,39 @@ def _json_line(fh, obj: dict) -> None:
 class Tally:
     """Counts outcomes and remembers failures for the end-of-run summary."""
 
+    SHOWN_WARNINGS = 50                  # beyond this, a count (every warning is stored with its document)
+
     def __init__(self):
         self.counts: dict[str, int] = {}
         self.events = 0
         self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.more_warnings = 0
 
     def add(self, outcome) -> None:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         self.events += len(outcome.records)
-        if outcome.status in ("failed", "unsupported"):
+        if outcome.status in ("failed", "unsupported", "ignored"):
             self.problems.append(outcome.line())
+        doc = getattr(outcome, "document", None)
+        for w in (doc.warnings if doc is not None else ()):
+            if len(self.warnings) < self.SHOWN_WARNINGS:
+                self.warnings.append(f"warning: {outcome.id} — {w}")
+            else:
+                self.more_warnings += 1
 
     def summary(self, verb: str) -> str:
         parts = [f"{n} {status}" for status, n in sorted(self.counts.items())]
         return f"{verb}: {', '.join(parts) or 'nothing'}; {self.events} events"
 
     def nothing_processed(self) -> bool:
-        return not any(n for s, n in self.counts.items() if s != "failed")
+        return not any(n for s, n in self.counts.items() if s not in ("failed", "ignored"))
 
     def report(self, verb: str) -> int:
+        for line in self.warnings:
+            _err(line)
+        if self.more_warnings:
+            _err(f"… and {self.more_warnings} more warnings (stored with their documents)")
         for line in self.problems:
             _err(line)
         _err(self.summary(verb))

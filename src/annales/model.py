@@ -40,6 +40,7 @@ class SourceError:
 
     id: str
     reason: str
+    status: str = "failed"               # failed | ignored (a path that is not a document)
 
 
 @dataclass

@@ -12,6 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -62,29 +64,77 @@ def read_paths(paths: Iterable[str], metadata: str | None = None) -> Iterator[Ra
         errors.append(SourceError(str(metadata), str(exc)))
     yield from errors
     meta_file = Path(metadata).resolve() if metadata else None
+    seen: dict[str, str] = {}
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in _walk(path, meta_file):
-                yield from _read_file(f, f.relative_to(path).as_posix(), meta)
+            found = _walk(path, meta_file)
+            for f, why in found:
+                rel = printable(f.relative_to(path).as_posix())
+                if why:
+                    yield SourceError(rel, why, status="ignored")
+                else:
+                    yield from _once(_read_file(f, rel, meta), seen, rel)
         elif path.exists():
-            yield from _read_file(path, path.name, meta, explicit=True)
+            rel = printable(path.name)
+            yield from _once(_read_file(path, rel, meta, explicit=True), seen, rel)
+        elif path.is_symlink():
+            yield SourceError(printable(str(p)), "broken symbolic link (its target does not exist)")
         else:
-            yield SourceError(str(p), "no such file or directory")
+            yield SourceError(printable(str(p)), "no such file or directory")
 
 
-def _walk(folder: Path, meta_file: Path | None) -> list[Path]:
-    """Known files under `folder`, sorted, without hidden files and metadata files."""
-    out = []
-    for f in sorted(folder.rglob("*")):
-        rel = f.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or f.name == METADATA_NAME:
-            continue
-        if meta_file is not None and f.resolve() == meta_file:
-            continue
-        if f.is_file() and f.suffix.lower() in KNOWN_EXT:
-            out.append(f)
-    return out
+def printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as lone surrogates, which
+    no terminal, JSON file or database accepts) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _once(items: Iterable[RawDoc | SourceError], seen: dict[str, str], where: str) -> Iterator[RawDoc | SourceError]:
+    """Documents whose id was already read in this batch are reported, not read twice: the
+    first one is kept (a later one would silently replace it and inflate the counts)."""
+    for item in items:
+        if isinstance(item, RawDoc):
+            line = item.meta.get("line")
+            here = f"{where}:{line}" if line else where
+            if item.id in seen:
+                yield SourceError(item.id, f"duplicate id: {here} has the id of {seen[item.id]}, which is kept")
+                continue
+            seen[item.id] = here
+        yield item
+
+
+def _walk(folder: Path, meta_file: Path | None) -> list[tuple[Path, str | None]]:
+    """Files under `folder`, sorted, each with None (read it) or why it is not read. Hidden
+    files and folders and metadata files are left out without a word; every other path that is
+    not read says why (unknown extension, broken link, unreadable folder)."""
+    out: list[tuple[Path, str | None]] = []
+
+    def unreadable(exc: OSError) -> None:
+        out.append((Path(exc.filename), f"folder not read: {_why(exc)}"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root)
+        for d in dirs:
+            if (base / d).is_symlink():
+                out.append((base / d, "symbolic link to a folder: not followed"))
+        for name in files:
+            f = base / name
+            if name.startswith(".") or name == METADATA_NAME:
+                continue
+            if meta_file is not None and f.resolve() == meta_file:
+                continue
+            if f.is_symlink() and not f.exists():
+                out.append((f, "broken symbolic link (its target does not exist)"))
+            elif f.suffix.lower() not in KNOWN_EXT:
+                out.append((f, f"not read: unknown extension {f.suffix or '(none)'!r} "
+                               f"(known: {', '.join(sorted(KNOWN_EXT))})"))
+            elif not f.is_file():
+                out.append((f, "not a regular file"))
+            else:
+                out.append((f, None))
+    return sorted(out, key=lambda x: x[0].parts)
 
 
 def _read_file(f: Path, rel: str, meta: dict[str, dict], explicit: bool = False) -> Iterator[RawDoc | SourceError]:
@@ -107,13 +157,42 @@ def _read_file(f: Path, rel: str, meta: dict[str, dict], explicit: bool = False)
 def _rawdoc(doc_id: str, data: bytes, kind: str, path: str, rec: dict, mtime: str | None,
             extra: dict | None = None) -> RawDoc:
     """A RawDoc from the record `rec` (metadata or JSONL line); mtime is the fallback reference."""
+    meta = dict(extra or {})
+    problems: list[str] = []
+    rec = _typed(rec, problems)
     crawl = next((rec[k] for k in CRAWL_KEYS if rec.get(k)), None)
     ref = _iso_day(crawl) if crawl else None
-    meta = dict(extra or {})
     meta["reference_source"] = "crawl" if ref else ("mtime" if mtime else None)
-    return RawDoc(id=doc_id, data=data, kind=kind, path=path, url=rec.get("url") or None,
+    if problems:
+        meta["warnings"] = problems
+    return RawDoc(id=doc_id, data=data, kind=kind, path=printable(path), url=rec.get("url") or None,
                   published=_as_str(rec.get("published")), outlet=rec.get("outlet") or None,
                   title=rec.get("title") or None, reference_date=ref or mtime, meta=meta)
+
+
+TEXT_FIELDS = ("url", "outlet", "title", "published") + CRAWL_KEYS
+
+
+def _typed(rec: dict, problems: list[str]) -> dict:
+    """The record without metadata fields of the wrong type, each named in `problems`: a title
+    given as a number or a list must not crash cleaning nor cost the document. A year given as
+    a number (2024) is read as text."""
+    out = dict(rec)
+    for k in TEXT_FIELDS:
+        v = out.get(k)
+        if v is None or isinstance(v, str):
+            continue
+        if k in ("published",) + CRAWL_KEYS and isinstance(v, int) and not isinstance(v, bool) and 1000 <= v <= 9999:
+            out[k] = str(v)
+            continue
+        problems.append(f"metadata field {k!r} ignored: expected text, got {type(v).__name__} {_short(v)}")
+        out[k] = None
+    return out
+
+
+def _short(v) -> str:
+    text = json.dumps(v, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _read_jsonl(data: bytes, rel: str, f: Path, mtime: str, meta: dict[str, dict]) -> Iterator[RawDoc | SourceError]:
@@ -160,11 +239,44 @@ def _read_feed(data: bytes, rel: str, f: Path, mtime: str, meta: dict[str, dict]
         if not body:
             yield SourceError(doc_id, f"feed entry {n} has no content or summary")
             continue
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        rec = {"url": entry.get("link"), "title": entry.get("title"), "outlet": outlet,
-               "published": _struct_day(stamp) if stamp else None}
+        day, bad = _entry_day(entry)
+        rec = {"url": entry.get("link"), "title": entry.get("title"), "outlet": outlet, "published": day}
         rec = {**{k: v for k, v in rec.items() if v}, **meta.get(doc_id, {})}
-        yield _rawdoc(doc_id, body.encode("utf-8"), kind, str(f), rec, mtime, {"feed_entry": n})
+        doc = _rawdoc(doc_id, body.encode("utf-8"), kind, str(f), rec, mtime, {"feed_entry": n})
+        if bad:
+            doc.meta.setdefault("warnings", []).append(f"unreadable feed date ignored: {_short(bad)}")
+        yield doc
+
+
+def _entry_day(entry) -> tuple[str | None, str | None]:
+    """(ISO day, None) from the entry's published/updated date; (None, the raw value) when that
+    value is not a real date. feedparser rolls "2023-13-45" over into a valid-looking day of the
+    next year, which would then beat the article's own date, so a written ISO day is checked
+    (and kept as written: the outlet's own day, not UTC's)."""
+    bad = None
+    for key in ("published", "updated"):
+        # plain dict reads: feedparser's own get() maps 'updated' to 'published' with a warning
+        raw, stamp = dict.get(entry, key) or "", dict.get(entry, f"{key}_parsed")
+        iso = _ISO_DAY.search(raw)
+        if iso is not None:
+            y, m, d = (int(x) for x in iso.groups())
+            if _valid(y, m, d):
+                return f"{y:04d}-{m:02d}-{d:02d}", None
+        elif stamp is not None:
+            return _struct_day(stamp), None
+        bad = bad or raw or None
+    return None, bad
+
+
+_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        dt.date(y, m, d)
+        return True
+    except ValueError:
+        return False
 
 
 def _entry_body(entry) -> tuple[str, str]:

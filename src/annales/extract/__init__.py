@@ -54,7 +54,7 @@ def extract_many(docs: list[Document], batch_size: int = BATCH, raise_errors: bo
             todo.setdefault(lang, []).append((i, chosen))
     for lang, items in todo.items():
         lex, pipe = lexicon(lang), nlp.load(lang)
-        texts = [s.text for _, chosen in items for s in chosen]
+        texts = [parseable(s.text) for _, chosen in items for s in chosen]
         parsed = iter(pipe.pipe(texts, batch_size=batch_size, disable=_unneeded(pipe, lex)))
         for i, chosen in items:
             pairs = [(s, next(parsed)) for s in chosen]
@@ -66,6 +66,19 @@ def extract_many(docs: list[Document], batch_size: int = BATCH, raise_errors: bo
                 docs[i].warnings.append(f"extract: {docs[i].id}: {type(e).__name__}: {e}")
                 out[i] = []
     return out
+
+
+MAX_SENTENCE = 5000                              # characters given to the parser per sentence
+_RUN = re.compile(r"([^\w\s])\1{19,}")
+
+
+def parseable(text: str) -> str:
+    """What the parser is given for one sentence: spaCy's tokenizer is quadratic in a run of one
+    punctuation mark ("((((…"), and a 'sentence' of many thousand characters is a list or a table,
+    not prose, whose parse costs memory for nothing. Runs become one mark and spaces, and the
+    sentence is cut at MAX_SENTENCE: lengths and offsets below the cut do not change."""
+    text = _RUN.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - 1), text)
+    return text[:MAX_SENTENCE]
 
 
 def _unneeded(pipe, lex: Lexicon) -> list[str]:

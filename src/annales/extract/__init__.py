@@ -125,7 +125,7 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
 
 
 def _answer_accusations(cands: list[frames.Candidate], lex: Lexicon) -> None:
-    """'China rejected the accusation', 'a charge Beijing rejected': a denial whose object is an
+    """'China rejected the accusation', 'an allegation that Ottawa dismissed': a denial whose object is an
     accusation answers the latest earlier accusation against the denier; its accuser is the recipient."""
     words = lex.cls("accusation")
     for i, c in enumerate(cands):
@@ -167,7 +167,7 @@ def _fold_purpose(found: list[frames.Candidate], lex: Lexicon) -> list[frames.Ca
 
 
 def _dateline_place(doc: Document, cands: list[frames.Candidate], ctx: DocContext) -> None:
-    """'SEOUL, le 7 novembre (Yonhap) –': a meeting with no place of its own, between parties one
+    """'LIMA, le 3 mars (Agence) –': a meeting with no place of its own, between parties one
     of which is of the dateline's country, took place there."""
     pos = 0
     for line in doc.text[:2000].split("\n"):
@@ -230,7 +230,7 @@ def _last_person(ctx: DocContext, s: Sentence):
         if m.start >= s.start:
             break
         if m.actor.type == "person" and (m.actor.id or m.kind == "name"):
-            last = m.actor           # never a nameless post ('un chef de la diplomatie américaine')
+            last = m.actor           # never a nameless post ('un diplomate de haut rang')
     return last
 
 
@@ -238,7 +238,7 @@ def _complete(c: frames.Candidate, lex: Lexicon, res: Resolver, ctx: DocContext)
     """Per-candidate settling that needs the whole sentence: owners of troops, the host of a
     visit, 'la capitale', quantities, confidence."""
     if c.event in ("AID", "MOBILIZE") and not c.actor and c.obj is not None:
-        # 'des troupes nord-coréennes', 'North Korean troops': the troops' country sends them
+        # 'des troupes tchadiennes', 'Chadian troops': the troops' country sends them
         iso = next((lex.demonyms.get(ch.lower_) for ch in c.obj.children if lex.demonyms.get(ch.lower_)), None)
         if iso is None:
             for ch in c.obj.children:
@@ -301,7 +301,7 @@ def _venue(c: frames.Candidate, lex: Lexicon, res: Resolver) -> None:
     if head.lemma_.lower() not in lex.mod.get("venue_verbs", ()):
         return
     for slot, t in syntax.slots(head, lex.syn):
-        if slot in ("pp:à", "pp:en", "pp:dans", "pp:in", "pp:at"):
+        if slot.startswith("pp:") and slot[3:] in lex.syn.get("place_preps", ()) + lex.syn.get("venue_preps", ()):
             frames._place(c, t, "loc", lex, res)
 
 
@@ -311,7 +311,7 @@ def _clause_place(c: frames.Candidate, lex: Lexicon, res: Resolver) -> None:
         return
     toks = syntax.clause_tokens(c.tok, lex.syn) if c.frame.pos == "VERB" else list(c.tok.subtree)
     for t in sorted(toks, key=lambda t: t.i):
-        if t.pos_ != "PROPN" or (syntax.prep_of(t, lex.syn) or "") not in ("à", "in", "at", "dans"):
+        if t.pos_ != "PROPN" or (syntax.prep_of(t, lex.syn) or "") not in lex.syn.get("place_preps", ()):
             continue
         if _under_modifier(t, c.tok, lex):
             continue
@@ -323,7 +323,7 @@ def _clause_place(c: frames.Candidate, lex: Lexicon, res: Resolver) -> None:
 
 
 def _under_modifier(t, top, lex: Lexicon) -> bool:
-    """'une capitale liée à Moscou': a place inside a participle or relative clause that modifies a
+    """'une ville proche de Lisbonne': a place inside a participle or relative clause that modifies a
     noun tells about that noun, not where the event happened."""
     mods = set(lex.syn.get("relcl", ())) | {"acl", "acl:relcl", "relcl"}
     while t != top and t.head != t:

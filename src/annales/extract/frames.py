@@ -37,7 +37,7 @@ class Candidate:
     obj: Token | None = None                   # the argument that satisfied `need` (quantities)
     parent: "Candidate | None" = None          # the frame that embeds this one (accuse -> aid)
     anchor: Token | None = None                # event noun of a temporal PP governing the clause
-    background: bool = False                   # an event noun in a temporal PP ("lors de la visite")
+    background: bool = False                   # an event noun in a temporal PP ("pendant le voyage")
     delegation: set = field(default_factory=set)   # keys of actors that came from "une délégation"
     headline: bool = False
     kind: str | None = None                    # class of the `need` argument (arms, troops...)
@@ -206,7 +206,7 @@ def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
     if c.frame.flag("deep_obj"):
         for s, t in list(items):
             if s == "obj":
-                # 'la politique de Moscou', 'Russia's ambassador', 'a US request': the owner is the party
+                # 'la position de Madrid', 'Peru's envoy', 'a Chilean plea': the owner is the party
                 items += [("obj", t2) for s2, t2 in syntax.slots(t, syn) if s2 in ("pp:de", "pp:of", "poss", "amod")
                           or s2 == "compound" and t2.pos_ == "PROPN"]
     return items
@@ -231,7 +231,7 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
         if role in ("dest", "loc"):
             _place(c, t, role, lex, res)
             continue
-        if slot == "poss" and t.lower_ in res.mod.get("pair_dets", ()) + ["their"]:
+        if slot == "poss" and t.lower_ in res.mod.get("pair_dets", ()):
             acts = _pair(res, t)
         elif slot == "poss" and t.pos_ in ("PROPN", "NOUN"):
             acts = res.actors(t)                       # "North Korea's missile launch"
@@ -245,7 +245,7 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
         else:
             acts = res.actors(t)
             if not acts and role == "recipient" and t.lemma_.lower() in lex.cls("stance"):
-                acts, owner = _owner(t, lex, res)       # 'la politique de Moscou', "Russia's position"
+                acts, owner = _owner(t, lex, res)       # 'la position de Madrid', "Peru's stance"
                 if owner is not None:
                     taken.add(owner.i)
             if slot in ("pp:entre", "pp:between") and len(acts) == 1:
@@ -321,7 +321,7 @@ def _and_next(t: Token, res: Resolver) -> list[Actor]:
     """'entre X et Y' when the parser hangs Y elsewhere: the mention right after 'et'/'and'."""
     i = t.right_edge.i + 1
     doc = t.doc
-    if i < len(doc) and doc[i].lower_ in ("et", "and", "&"):
+    if i < len(doc) and doc[i].lower_ in res.lex.syn.get("and_words", ()):
         j = i + 1
         while j < len(doc) and doc[j].pos_ == "DET":
             j += 1
@@ -338,7 +338,7 @@ def _between_surface(c: Candidate, res: Resolver) -> list[Actor]:
     i = c.tok.i + 1
     while i < len(doc) and doc[i].pos_ == "ADJ":
         i += 1
-    if i + 1 >= len(doc) or doc[i].lower_ not in ("entre", "between"):
+    if i + 1 >= len(doc) or doc[i].lower_ not in res.lex.syn.get("between_words", ()):
         return []
     j = i + 1
     while j < len(doc) and doc[j].pos_ == "DET":
@@ -350,7 +350,7 @@ def _between_surface(c: Candidate, res: Resolver) -> list[Actor]:
     k = j
     while k < len(doc) and res.off + doc[k].idx < m.end:
         k += 1
-    if k < len(doc) and doc[k].lower_ in ("et", "and"):
+    if k < len(doc) and doc[k].lower_ in res.lex.syn.get("and_words", ()):
         k += 1
         while k < len(doc) and doc[k].pos_ == "DET":
             k += 1
@@ -385,7 +385,7 @@ def _prune(side: list[Actor]) -> list[Actor]:
 
 
 def _is_need_word(t: Token, c: Candidate, lex: Lexicon) -> bool:
-    """'l'envoi de systèmes': the de-phrase is what is sent, not who sends."""
+    """'l'expédition de blindés': the de-phrase is what is sent, not who sends."""
     words = set()
     for cl in c.frame.need:
         words |= lex.cls(cl)
@@ -448,7 +448,7 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
 
 def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
     """An event noun takes the governing subject as its doer only when it is that verb's argument
-    ('impliquée dans l'envoi', 'la possibilité d'envoyer'), not in an adverbial phrase, and not
+    ('mêlée à la livraison', 'le projet de livrer'), not in an adverbial phrase, and not
     when it is an anaphor ('cette visite')."""
     tok, mod = c.tok, lex.mod
     if any(ch.lower_ in mod.get("demonstratives", ()) for ch in tok.children):
@@ -464,7 +464,7 @@ def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
 def _place(c: Candidate, t: Token, role: str, lex: Lexicon, res: Resolver) -> None:
     if t.lemma_.lower() in lex.mod.get("capital_words", ()):
         if t.dep_ in lex.syn.get("appos", ()) or _after_named_place(t, res):
-            return       # '..., une capitale liée à Moscou': describes a named place, does not locate the event
+            return       # '..., une ville proche de Lisbonne': describes a named place, does not locate the event
         c.location = c.location or {"name": None, "country": None, "capital_of_host": True}
         return
     m = res.mention_of(t)
@@ -484,7 +484,7 @@ def _place(c: Candidate, t: Token, role: str, lex: Lexicon, res: Resolver) -> No
 
 
 def _after_named_place(t: Token, res: Resolver) -> bool:
-    """'Pyongyang, une capitale ...': the phrase follows a named place and a comma (an apposition
+    """'Quito, une capitale ...': the phrase follows a named place and a comma (an apposition
     the parser may have hung elsewhere)."""
     i = t.left_edge.i
     if i < 2 or t.doc[i - 1].text != ",":

@@ -23,7 +23,7 @@ CSV_COLUMNS = [
     "id", "date", "earliest", "latest", "precision", "event", "mode", "modality", "context",
     "actor", "actor_country", "recipient", "recipient_country", "location", "location_country",
     "quantity_value", "quantity_unit", "quantity_qualifier", "n_mentions", "n_sources", "sources",
-    "first_reported", "conflicts", "confidence", "cameo",
+    "first_reported", "conflicts", "confidence", "cameo", "reviewed",
 ]
 
 MENTION_COLUMNS = [
@@ -68,7 +68,8 @@ def csv_row(event: dict) -> list:
             _names(event.get("recipient")), _countries(event.get("recipient")),
             *_location_cells(event.get("location")), *_quantity_cells(event.get("quantity")),
             len(event.get("mentions") or []), len(event.get("sources") or []), SEP.join(event.get("sources") or []),
-            event.get("first_reported"), conflicts, event.get("confidence"), event.get("cameo")]
+            event.get("first_reported"), conflicts, event.get("confidence"), event.get("cameo"),
+            bool(event.get("reviewed"))]
 
 
 def mention_row(m: dict) -> list:
@@ -196,6 +197,8 @@ def _chronology_line(ev: dict, ph: dict) -> str:
     if ev.get("conflicts"):
         slots = ", ".join(dict.fromkeys(c.get("slot", "") for c in ev["conflicts"]))
         extra.append("⚠ " + ph["conflict"].format(slots=slots))
+    if ev.get("reviewed"):
+        extra.append("✓ " + ph.get("reviewed", "reviewed"))
     return f"{parts[0]}  {parts[1]}  [{'; '.join(extra)}]"
 
 
@@ -278,7 +281,7 @@ GDELT_COLUMNS = [
     "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
     "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
     "NumMentions", "NumSources", "NumArticles", "AvgTone", "ActionGeo_FullName", "ActionGeo_CountryCode",
-    "DATEADDED", "SOURCEURL", "Modality", "PLOVEREvent",
+    "DATEADDED", "SOURCEURL", "Modality", "PLOVEREvent", "Reviewed",
 ]
 
 
@@ -313,7 +316,7 @@ def gdelt_row(ev: dict, docs: dict[str, dict]) -> list:
         1, code, code[:3], code[:2], quad_class(code) or "", GOLDSTEIN.get(code, GOLDSTEIN.get(code[:3], "")),
         len(ev.get("mentions") or []), len(ev.get("sources") or []), len(ev.get("sources") or []), "",
         loc.get("name") or "", loc.get("country") or "", (ev.get("first_reported") or "").replace("-", ""),
-        " ".join(urls), ev.get("modality") or "", ev.get("event") or "",
+        " ".join(urls), ev.get("modality") or "", ev.get("event") or "", 1 if ev.get("reviewed") else 0,
     ]
 
 
@@ -359,7 +362,7 @@ def plover_record(ev: dict, docs: dict[str, dict]) -> dict:
         "cite_info": [{"doc": s, **{k: v for k, v in docs.get(s, {}).items() if v}} for s in ev.get("sources") or []],
         "link": ev.get("id"), "mentions": ev.get("mentions"), "first_reported": ev.get("first_reported"),
         "comment": "; ".join(f"sources disagree on {c.get('slot')}" for c in ev.get("conflicts") or []) or None,
-        "coder": "annales",
+        "coder": "annales", "reviewed": bool(ev.get("reviewed")),
     }
 
 
@@ -528,6 +531,8 @@ def _arrow_type(column: str, values: list):
         return pa.int64()
     if column == "confidence":
         return pa.float64()
+    if column == "reviewed":
+        return pa.bool_()
     if column == "quantity_value":
         return pa.float64() if all(v is None or isinstance(v, (int, float)) for v in values) else pa.string()
     return pa.string()

@@ -23,7 +23,9 @@ TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSONL_EXT = {".jsonl", ".ndjson"}
 FEED_EXT = {".xml", ".rss", ".atom"}
-KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | FEED_EXT
+PARQUET_EXT = {".parquet", ".pq"}
+KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | FEED_EXT | PARQUET_EXT
+PARQUET_BATCH = 1024                 # rows read at a time: a file of millions of articles streams
 CRAWL_KEYS = ("crawled", "fetched", "crawl_date")
 METADATA_NAME = "metadata.jsonl"
 
@@ -67,6 +69,9 @@ def read_paths(paths: Iterable[str], metadata: str | None = None) -> Iterator[Ra
     seen: dict[str, str] = {}
     for p in paths:
         path = Path(p)
+        if "://" in str(p) and Path(str(p).split("?")[0]).suffix.lower() in PARQUET_EXT:
+            yield from _once(_read_parquet(str(p), str(p), None, meta), seen, str(p))
+            continue
         if path.is_dir():
             found = _walk(path, meta_file)
             for f, why in found:
@@ -138,6 +143,9 @@ def _walk(folder: Path, meta_file: Path | None) -> list[tuple[Path, str | None]]
 
 
 def _read_file(f: Path, rel: str, meta: dict[str, dict], explicit: bool = False) -> Iterator[RawDoc | SourceError]:
+    if f.suffix.lower() in PARQUET_EXT:
+        yield from _read_parquet(str(f), rel, _mtime(f), meta)
+        return
     try:
         data = f.read_bytes()
         mtime = dt.datetime.fromtimestamp(f.stat().st_mtime, dt.timezone.utc).date().isoformat()
@@ -214,13 +222,50 @@ def _read_jsonl(data: bytes, rel: str, f: Path, mtime: str, meta: dict[str, dict
         if not isinstance(rec, dict):
             yield SourceError(where, f"line {n}: not a JSON object")
             continue
-        body, kind = (rec.get("html"), "html") if rec.get("html") else (rec.get("text"), "text")
-        doc_id = str(rec.get("id") or rec.get("url") or where)
-        if not isinstance(body, str):
-            yield SourceError(doc_id, f"line {n}: no 'text' or 'html' string")
-            continue
-        merged = {**meta.get(doc_id, {}), **{k: v for k, v in rec.items() if v is not None}}
-        yield _rawdoc(doc_id, body.encode("utf-8"), kind, str(f), merged, mtime, {"line": n})
+        yield _record(rec, where, f"line {n}", str(f), mtime, meta, {"line": n})
+
+
+def _record(rec: dict, where: str, what: str, path: str, mtime: str | None, meta: dict[str, dict],
+            extra: dict) -> RawDoc | SourceError:
+    """One article given as a record (a JSONL line, a Parquet row): id, text or html, and
+    optional url/published/outlet/title/crawl date."""
+    body, kind = (rec.get("html"), "html") if rec.get("html") else (rec.get("text"), "text")
+    doc_id = str(rec.get("id") or rec.get("url") or where)
+    if not isinstance(body, str):
+        return SourceError(doc_id, f"{what}: no 'text' or 'html' string")
+    merged = {**meta.get(doc_id, {}), **{k: v for k, v in rec.items() if v is not None}}
+    return _rawdoc(doc_id, body.encode("utf-8"), kind, path, merged, mtime, extra)
+
+
+def _read_parquet(source: str, rel: str, mtime: str | None, meta: dict[str, dict]) -> Iterator[RawDoc | SourceError]:
+    """One article per row, the columns of a JSONL line; `source` is a local path or any URI
+    pyarrow reads (s3://, gs://, hdfs://…). Rows are read a batch at a time."""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(source) if "://" not in source else _remote_parquet(source)
+        n = 0
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH):
+            for rec in batch.to_pylist():
+                n += 1
+                yield _record(rec, f"{rel}#{n}", f"row {n}", source, mtime, meta, {"row": n})
+    except (OSError, ValueError) as exc:       # pyarrow's ArrowInvalid is a ValueError
+        yield SourceError(rel, f"Parquet file not read: {exc}")
+
+
+def _remote_parquet(uri: str):
+    import pyarrow.fs as pafs
+    import pyarrow.parquet as pq
+
+    fs, path = pafs.FileSystem.from_uri(uri)
+    return pq.ParquetFile(fs.open_input_file(path))
+
+
+def _mtime(f: Path) -> str | None:
+    try:
+        return dt.datetime.fromtimestamp(f.stat().st_mtime, dt.timezone.utc).date().isoformat()
+    except OSError:
+        return None
 
 
 def _read_feed(data: bytes, rel: str, f: Path, mtime: str, meta: dict[str, dict]) -> Iterator[RawDoc | SourceError]:

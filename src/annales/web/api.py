@@ -13,18 +13,19 @@ from ..store import Store, current_id
 from . import kb, params, queries
 from .app import export_response, get_db
 from .queries import Filters
+from .reviews import reviewed_filters
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 
 @router.get("/events", summary="Timeline events, chronological, filtered and paginated")
-def api_events(f: Filters = Depends(params.filters), limit: int = params.limit_param(),
+def api_events(f: Filters = Depends(reviewed_filters), limit: int = params.limit_param(),
                offset: int = params.offset_param(), db: sqlite3.Connection = Depends(get_db)) -> dict:
     return {"filters": f.query(), **queries.events(db, f, limit, offset)}
 
 
 @router.get("/periods", summary="Event counts per year or month (the timeline's zoom control)")
-def api_periods(f: Filters = Depends(params.filters),
+def api_periods(f: Filters = Depends(reviewed_filters),
                 group: str = Query("year", description="year or month"),
                 db: sqlite3.Connection = Depends(get_db)) -> dict:
     group = params.choice("group", group, ("year", "month"), "year")
@@ -33,8 +34,10 @@ def api_periods(f: Filters = Depends(params.filters),
 
 
 @router.get("/events/{event_id:path}", summary="One timeline event with its mentions and their evidence")
-def api_event(request: Request, event_id: str, db: sqlite3.Connection = Depends(get_db)):
-    ev = queries.event(db, event_id)
+def api_event(request: Request, event_id: str,
+              original: bool = Query(False, description="the machine's event, before the analyst's reviews"),
+              db: sqlite3.Connection = Depends(get_db)):
+    ev = queries.event(db, event_id, original=original)
     if ev is None:
         moved = current_id(db, event_id)
         if moved:                        # fusion merged or renamed it: follow to its successor
@@ -106,7 +109,7 @@ def api_search(q: str = Query(..., description="words to find (all must appear)"
 
 @router.get("/export/{fmt}", summary="The filtered timeline as a file (jsonl, csv, parquet, plover, gdelt, "
                                      "timelinejs, graphml, gexf)")
-def api_export(request: Request, fmt: str, f: Filters = Depends(params.filters),
+def api_export(request: Request, fmt: str, f: Filters = Depends(reviewed_filters),
                what: str = Query("events", description="events (the timeline) or mentions")):
     what = params.choice("what", what, ("events", "mentions"), "events")
     return export_response(request.app.state.db_path, fmt, what, f)

@@ -51,5 +51,6 @@ def test_vector_neighbour_is_emitted_below_the_default_floor():
 def test_crisis_nouns_and_verbs():
     recs = _events("L'armée tchadienne a combattu les rebelles soudanais près de la frontière.", "fr", "ASSAULT")
     assert recs and recs[0].confidence >= MIN_CONFIDENCE
-    recs = _events("Des manifestants tunisiens ont défilé contre le gouvernement algérien.", "fr", "PROTEST")
+    recs = _events("Des milliers de manifestants égyptiens ont défilé contre le gouvernement algérien.", "fr", "PROTEST")
     assert recs and "DZA" in {a.country for a in recs[0].recipient}
+    assert "EGY" in {a.country for a in recs[0].actor}         # a plural demonym marks the group

@@ -428,7 +428,7 @@ class Resolver:
             m = self.mention_of(t)
             if m is not None and m.actor.country and (t == h or m.kind in ("demonym", "country")):
                 return m.actor.country
-            iso = self.lex.demonyms.get(t.lower_)
+            iso = self.lex.demonyms.get(t.lower_) or self.lex.demonyms.get(t.lemma_.lower())   # 'égyptiens'
             if iso:
                 return iso
         return None

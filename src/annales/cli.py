@@ -263,8 +263,9 @@ def _print_events(args, render) -> int:
 
     events = _open_store(args).fused_events(**_filters(args), limit=args.limit)
     if args.format == "jsonl":
-        for ev in events:
-            _json_line(sys.stdout, ev)
+        lang = getattr(args, "lang", None) or "en"
+        for ev in events:           # with the event in words, as the timeline tells it
+            _json_line(sys.stdout, dict(ev, description=export.event_words(ev, lang, with_modality=True)))
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(export.CSV_COLUMNS)
@@ -283,7 +284,19 @@ def cmd_events(args) -> int:
 def cmd_timeline(args) -> int:
     from . import export
 
-    return _print_events(args, export.chronology)
+    if args.top is None:
+        return _print_events(args, lambda events: export.chronology(events, args.lang or "en"))
+    if args.top < 1:
+        raise SystemExit("annales: --top needs a positive number of days")
+    from .fuse.days import top_days
+
+    days = [d.to_dict() for d in top_days(_open_store(args), args.top, args.lang, _filters(args))]
+    if args.format == "jsonl":
+        for d in days:
+            _json_line(sys.stdout, d)
+    else:
+        print(export.days_text(days, args.lang or (days[0]["language"] if days else "en")))
+    return 0
 
 
 def cmd_export(args) -> int:
@@ -512,7 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("timeline", help="a readable chronology of the stored events")
     _filter_args(p)
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text",
+                   help="text, or JSON Lines (with --top: one day per line, date, summary, events, sources)")
+    p.add_argument("--top", type=int, metavar="K",
+                   help="the K most important days, best first, each with a summary and its events")
+    p.add_argument("--lang", choices=("en", "fr"),
+                   help="language of the generated wording (default: English; with --top, the corpus' language)")
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("export", help="export events, mentions or the actor network")

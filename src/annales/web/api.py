@@ -33,6 +33,22 @@ def api_periods(f: Filters = Depends(reviewed_filters),
             "periods": queries.fill_periods(queries.histogram(db, f, group), group)}
 
 
+@router.get("/days", summary="The most important days, best first, each with its summary, events and sources")
+def api_days(request: Request, f: Filters = Depends(params.filters),
+             top: int = Query(10, ge=1, le=500, description="how many days"),
+             lang: str | None = Query(None, description="language of the generated wording: en or fr "
+                                                        "(default: the corpus' language)")) -> dict:
+    from ..fuse.days import top_days
+
+    lang = params.choice("lang", lang, ("en", "fr"), "") or None
+    store = Store(request.app.state.db_path, readonly=True)
+    try:
+        days = [d.to_dict() for d in top_days(store, top, lang, f.as_dict())]
+    finally:
+        store.close()
+    return {"filters": f.query(), "top": top, "days": days}
+
+
 @router.get("/events/{event_id:path}", summary="One timeline event with its mentions and their evidence")
 def api_event(request: Request, event_id: str,
               original: bool = Query(False, description="the machine's event, before the analyst's reviews"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annales.extract import extract
+from annales.extract import confident, extract
 from annales.extract.text import split
 from annales.model import Document, Published
 
@@ -56,7 +56,8 @@ def test_sentence(case):
     recs = extract(doc_of(case["text"], case["lang"], case["published"]))
     hits = [r for r in recs if fits(r, case)]
     if case.get("absent"):
-        assert not hits, describe(hits)
+        # kept below the default --min-confidence at most (a doubtful reading, not a reported event)
+        assert not confident(hits), describe(hits)
         return
     assert hits, f"no {case['event']} record; got: {describe(recs)}"
     rec = hits[0]

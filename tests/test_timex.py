@@ -117,3 +117,31 @@ def test_a_date_inside_a_sentence_is_not_a_dateline():
     assert [(e.text, e.value) for e in found] == [("le 21 janvier 1913", "1913-01-21"), ("hier", None)]
     found = tag("Publié le 12 mars 2024\nLes obsèques ont eu lieu hier.", "fr", None)
     assert [e.value for e in found] == ["2024-03-12", "2024-03-11"]
+
+
+def test_time_tagging_is_linear_in_one_long_sentence():
+    """One 'sentence' of 50k characters with hundreds of dates (no full stop to split it): each
+    expression's tense must not rescan the sentence (it used to take close to a minute)."""
+    import time
+
+    from annales.timex import tense
+
+    calls = {"n": 0}
+    real = tense._Sentence.__init__
+
+    def counting(self, *a, **k):
+        calls["n"] += 1
+        real(self, *a, **k)
+
+    tense._Sentence.__init__ = counting
+    try:
+        unit = "le ministre a rencontré son homologue le 3 mai et a annoncé mardi, "
+        text = unit * (50_000 // len(unit))
+        t0 = time.perf_counter()
+        found = tag(text, "fr", "2024-05-10")
+        took = time.perf_counter() - t0
+    finally:
+        tense._Sentence.__init__ = real
+    assert len(found) >= 1400 and all(e.value for e in found[:10])
+    assert calls["n"] <= 2, f"the sentence was analysed {calls['n']} times"
+    assert took < 5, f"{took:.1f}s for 50k characters"

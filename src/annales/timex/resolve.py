@@ -15,7 +15,7 @@ from typing import Callable
 from . import periods as P
 from .lexicon import Lexicon, Rule, norm
 from .periods import Period
-from .tense import sentence_bounds, tense_near
+from .tense import TenseIndex
 
 LEVELS = ("day", "week", "month", "quarter", "year")
 
@@ -91,6 +91,7 @@ class Resolver:
         if anchor is not None:
             self.set_ref(anchor)
         self.conf = lex.conf
+        self.tenses = TenseIndex(text, lex.lang)
 
     # ---- context -------------------------------------------------------------------------
     def set_ref(self, p: Period) -> None:
@@ -114,8 +115,7 @@ class Resolver:
     def tense_at(self, start: int, end: int) -> str | None:
         if self.tense:
             return self.tense
-        s, e = sentence_bounds(self.text, start)
-        return tense_near(self.text[s:e], self.lex.lang, start - s, end - s)
+        return self.tenses.tense_at(start, end)
 
     def over(self, base: Period | None, fn: Callable[[date], Period | None]) -> Period | None:
         """Apply fn to both ends of a base period (anchor or reference): one period if they agree."""

@@ -24,7 +24,7 @@ XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
 @pytest.fixture(scope="module")
 def client(web_db):
-    with TestClient(create_app(str(web_db))) as c:
+    with TestClient(create_app(str(web_db)), base_url="http://localhost") as c:
         yield c
 
 
@@ -336,7 +336,8 @@ def test_missing_database(tmp_path):
 
 def test_writable_server_ingests_an_upload(tmp_path):
     db = tmp_path / "up.db"
-    with TestClient(create_app(str(db), writable=True)) as c:
+    app = create_app(str(db), writable=True)
+    with TestClient(app, base_url="http://localhost", headers={"X-Annales-Token": app.state.guard.token}) as c:
         text = ("Lavrov in Pyongyang\n\nRussian Foreign Minister Sergey Lavrov arrived in Pyongyang on "
                 "18 October 2023 for talks with Choe Son Hui.").encode()
         r = c.post("/api/documents", params={"id": "upload-lavrov.txt", "published": "2023-10-18",
@@ -404,7 +405,7 @@ def test_page_errors_name_the_parameter_and_escape_it(client):
 
 
 def test_conflicts_are_shown(fixture_db):
-    with TestClient(create_app(str(fixture_db))) as c:
+    with TestClient(create_app(str(fixture_db)), base_url="http://localhost") as c:
         ev = c.get("/api/events/fx-troops-2024").json()
         assert [x["slot"] for x in ev["conflicts"]] == ["quantity"]
         html = c.get("/events/fx-troops-2024").text
@@ -421,7 +422,7 @@ def test_misplaced_evidence_offsets_are_repaired_or_flagged(tmp_path):
     store = Store(tmp_path / "x.db")
     store.save(doc, text.encode(), [rec])
     store.close()
-    with TestClient(create_app(str(tmp_path / "x.db"))) as c:
+    with TestClient(create_app(str(tmp_path / "x.db")), base_url="http://localhost") as c:
         found = c.get("/api/documents/d1").json()["mentions"][0]["evidence"]
         assert found[0] == {"text": good, "start": text.index(good), "end": text.index(good) + len(good),
                             "found": True}
@@ -438,7 +439,7 @@ def test_demo_corpus_through_the_cli_serves(tmp_path):
         cmd[4:4] = ["--metadata", "examples/metadata.jsonl"]
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr
-    with TestClient(create_app(str(db))) as c:
+    with TestClient(create_app(str(db)), base_url="http://localhost") as c:
         docs = c.get("/api/documents", params={"limit": 500}).json()["items"]
         assert docs
         events = c.get("/api/events", params={"limit": 500}).json()["items"]

@@ -231,3 +231,79 @@ def test_incremental_fusion_equals_full_fusion_on_random_corpora(tmp_path):
         fuse.refuse_all(full)
         assert timeline(inc) == timeline(full), f"seed {seed}"
         assert any(len(e["mentions"]) > 1 for e in timeline(full))
+
+
+def test_an_event_keeps_its_id_when_a_later_source_joins(tmp_path):
+    store = Store(tmp_path / "ids.db")
+    # mention ids chosen so that the later report sorts first: the id must follow the first report
+    a = mention("z-first", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "a", "2024-06-19", [a])
+    fuse.update(store, {"a"})
+    [before] = timeline(store)
+    b = mention("a-later", "b", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "b", "2024-06-22", [b])
+    fuse.update(store, {"b"})
+    [after] = timeline(store)
+    assert after["sources"] == ["a", "b"] and after["id"] == before["id"]
+
+
+def test_an_id_lost_in_a_merge_points_at_its_successor(tmp_path):
+    store = Store(tmp_path / "alias.db")
+    late = mention("m-late", "late", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "late", "2024-06-25", [late])
+    fuse.update(store, {"late"})
+    [old] = timeline(store)
+    early = mention("m-early", "early", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "early", "2024-06-20", [early])      # an earlier report found later: the id moves
+    fuse.update(store, {"early"})
+    [new] = timeline(store)
+    assert new["id"] != old["id"] and new["sources"] == ["early", "late"]
+    assert store.current_id(old["id"]) == new["id"] and store.current_id(new["id"]) == new["id"]
+    fuse.refuse_all(store)                          # a full rebuild keeps the redirect
+    assert store.current_id(old["id"]) == new["id"]
+    assert store.current_id("f-never-was") is None
+
+
+def test_a_failed_refusion_leaves_the_whole_old_timeline(tmp_path, monkeypatch):
+    store = Store(tmp_path / "tx.db")
+    a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
+    save(store, "a", "2024-06-20", [a])
+    fuse.refuse_all(store)
+    before = timeline(store)
+
+    def broken(*args, **kw):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(store, "replace_fused", broken)
+    try:
+        fuse.refuse_all(store)
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the failure was swallowed")
+    assert timeline(store) == before and store.unfused_docs() == []
+    # a reader on another connection never saw an empty timeline in between: the clear was rolled back
+    other = Store(tmp_path / "tx.db", readonly=True)
+    assert len(other.fused_events()) == len(before)
+
+
+def test_the_web_follows_an_old_event_id_to_its_successor(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from annales.web.app import create_app
+
+    path = tmp_path / "web-alias.db"
+    store = Store(path)
+    save(store, "late", "2024-06-25", [mention("m-late", "late", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")])
+    fuse.update(store, {"late"})
+    [old] = timeline(store)
+    save(store, "early", "2024-06-20", [mention("m-early", "early", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")])
+    fuse.update(store, {"early"})
+    [new] = timeline(store)
+    store.close()
+    with TestClient(create_app(str(path)), base_url="http://localhost") as c:
+        r = c.get(f"/api/events/{old['id']}", follow_redirects=False)
+        assert r.status_code == 308 and r.headers["location"].endswith(f"/api/events/{new['id']}")
+        assert c.get(f"/api/events/{old['id']}").json()["id"] == new["id"]
+        page = c.get(f"/events/{old['id']}")
+        assert page.status_code == 200 and page.url.path.endswith(new["id"])
+        assert c.get("/api/events/f-never-was").status_code == 404

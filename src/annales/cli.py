@@ -309,9 +309,16 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from .web.app import create_app
+    from .web.guard import LOCAL_HOSTS
 
-    app = create_app(args.db, writable=args.writable)
+    bound = () if args.host in ("0.0.0.0", "::") else (args.host,)
+    hosts = tuple(dict.fromkeys((*bound, *LOCAL_HOSTS, *(args.allow_host or ()))))
+    if args.writable and (args.host not in LOCAL_HOSTS or args.allow_host):
+        raise SystemExit("annales: --writable serves only on this machine (--host 127.0.0.1, localhost or ::1)")
+    app = create_app(args.db, writable=args.writable, hosts=hosts)
     print(f"Annales on http://{args.host}:{args.port}/  (database {args.db}; Ctrl-C to stop)", file=sys.stderr)
+    if args.writable:
+        print(f"writes need the header X-Annales-Token: {app.state.guard.token}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -408,8 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="the web UI and JSON API over a database")
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="another host name clients use to reach the server (requests naming any other "
+                        "host are refused, against DNS rebinding); repeatable")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--writable", action="store_true", help="allow uploads through the API (read-only by default)")
+    p.add_argument("--writable", action="store_true", help="allow uploads through the API, on this machine only, with the token printed at start "
+                        "(read-only by default)")
     p.set_defaults(func=cmd_serve)
     return parser
 

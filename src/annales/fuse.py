@@ -523,8 +523,10 @@ def cluster(comp: list[int], ms: list[M], adj: list[list[int]]) -> list[list[int
 
 # -- building a fused event ------------------------------------------------------------
 
-def fused_id(mention_ids: Iterable[str]) -> str:
-    return "f-" + hashlib.sha1(min(mention_ids).encode("utf-8")).hexdigest()[:16]
+def fused_id(members: list[M], published: dict[str, str | None]) -> str:
+    """Named after the first report of the event, so that the id stays when later sources join."""
+    first = min(members, key=lambda m: (published.get(m.doc) or "9999", m.id))
+    return "f-" + hashlib.sha1(first.id.encode("utf-8")).hexdigest()[:16]
 
 
 def component_label(mention_ids: Iterable[str]) -> str:
@@ -682,7 +684,7 @@ def build(members: list[M], published: dict[str, str | None]) -> FusedEvent:
         miss *= 1.0 - min(max(c_, 0.0), 1.0)
     modes = [m.mode for m in members if m.mode]
     return FusedEvent(
-        id=fused_id(m.id for m in members), event=members[0].type, mode=modes[0] if modes else None,
+        id=fused_id(members, published), event=members[0].type, mode=modes[0] if modes else None,
         context=sorted({c_ for m in members for c_ in (m.context or [])}),
         actor=actor, recipient=recipient, location=location, date=date_, modality=modality,
         mentions=sorted(m.id for m in members), sources=sources,

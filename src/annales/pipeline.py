@@ -8,9 +8,13 @@ the corpus, and results come back in input order.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import traceback
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -18,6 +22,7 @@ from . import clean, extract, nlp
 from .model import Document, EventRecord, RawDoc, SourceError
 
 BATCH = 16          # documents per group: enough sentences to fill the parser's batches
+DOC_BUDGET = 60.0   # seconds a document may take (on average in its group) before it is failed alone
 
 
 @dataclass
@@ -124,42 +129,119 @@ def _groups(items: Iterable, size: int) -> Iterator[list]:
 
 def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1,
         fn: Callable[[RawDoc], Outcome] | None = None, batch: int = BATCH,
-        window: int | None = None) -> Iterator[Outcome]:
+        window: int | None = None, budget: float = DOC_BUDGET) -> Iterator[Outcome]:
     """Process every RawDoc (with `fn`, default the whole pipeline), in input order.
 
     SourceErrors pass through as failed outcomes, and Outcomes decided by the caller
     (e.g. skipped) pass through unchanged. With workers > 1 the groups go to worker
     processes (each loads its spaCy models once, lazily); at most `window` groups are
-    in flight at a time.
+    in flight at a time. A group that takes more than `budget` seconds a document, or
+    whose worker dies (killed, out of memory), is retried one document at a time; a
+    document that fails so again is reported as failed and the rest goes on.
     """
-    work = process_batch if fn is None else _bind(fn)
+    work = partial(_limited, process_batch if fn is None else _bind(fn), budget)
     if workers <= 1:
         for group in _groups(items, batch):
-            yield from group if isinstance(group[0], Outcome) else work(group)
+            yield from group if isinstance(group[0], Outcome) else _local(work, group, budget)
         return
     window = window or workers * 2
-    pending: deque[Future | list[Outcome]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
+    pending: deque[tuple[list, Future | None]] = deque()
+    pool = _Pool(workers, budget)
+    try:
         for group in _groups(items, batch):
-            pending.append(group if isinstance(group[0], Outcome) else pool.submit(work, group))
+            pending.append((group, None if isinstance(group[0], Outcome) else pool.submit(work, group)))
             while len(pending) >= window:
-                yield from _result(pending.popleft())
+                yield from pool.result(work, *pending.popleft())
         while pending:
-            yield from _result(pending.popleft())
+            yield from pool.result(work, *pending.popleft())
+    finally:
+        pool.shutdown()
+
+
+class OverBudget(Exception):
+    pass
+
+
+def _limited(work, budget: float, group: list[RawDoc]) -> list[Outcome]:
+    """`work(group)` within `budget` seconds a document, else OverBudget (SIGALRM: the process's
+    main thread, where the workers and the command line run the pipeline)."""
+    if not budget or threading.current_thread() is not threading.main_thread():
+        return work(group)
+
+    def expire(signum, frame):
+        raise OverBudget(f"took more than {budget:g} s a document")
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, budget * len(group))
+    try:
+        return work(group)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _local(work, group: list[RawDoc], budget: float) -> list[Outcome]:
+    try:
+        return work(group)
+    except OverBudget:
+        if len(group) == 1:
+            return [_failed(group[0], f"over the time budget: took more than {budget:g} s")]
+        return [o for r in group for o in _local(work, [r], budget)]
+
+
+def _failed(raw: RawDoc, reason: str) -> Outcome:
+    return Outcome(raw.id, "failed", reason, raw=raw.data)
+
+
+class _Pool:
+    """A process pool that survives the death of a worker: the groups it was running are
+    retried one document at a time in a new pool."""
+
+    def __init__(self, workers: int, budget: float):
+        self.workers, self.budget = workers, budget
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_interrupts)
+
+    def submit(self, work, group) -> Future:
+        fut = self.pool.submit(work, group)
+        fut.pool = self.pool                 # which pool ran it: only its own breakage restarts
+        return fut
+
+    def result(self, work, group: list, fut: Future | None) -> list[Outcome]:
+        if fut is None:
+            return group                     # decided already (passthrough)
+        try:
+            return fut.result()
+        except BrokenProcessPool:
+            if fut.pool is self.pool:        # futures of an older pool were broken with it
+                self._restart()
+        except OverBudget:
+            if len(group) == 1:
+                return [_failed(group[0], f"over the time budget: took more than {self.budget:g} s")]
+        return [o for raw in group for o in self._alone(work, raw)]
+
+    def _alone(self, work, raw: RawDoc) -> list[Outcome]:
+        try:
+            return self.submit(work, [raw]).result()
+        except BrokenProcessPool:
+            self._restart()
+            return [_failed(raw, "the worker process died while processing it, twice (killed or out of memory)")]
+        except OverBudget:
+            return [_failed(raw, f"over the time budget: took more than {self.budget:g} s")]
+
+    def _restart(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new()
+
+    def shutdown(self) -> None:
+        self.pool.shutdown()
 
 
 def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the main process, which stops at a batch boundary."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _bind(fn: Callable[[RawDoc], Outcome]):
-    from functools import partial
-
     return partial(_map, fn)
-
-
-def _result(p: Future | list[Outcome]) -> list[Outcome]:
-    return p if isinstance(p, list) else p.result()

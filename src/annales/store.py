@@ -107,6 +107,10 @@ MIGRATIONS: dict[int, list[str]] = {
         """UPDATE documents SET fused = NOT EXISTS (SELECT 1 FROM mentions m WHERE m.doc = documents.id
            AND NOT EXISTS (SELECT 1 FROM fused_mentions f WHERE f.mention = m.id))""",
         "CREATE INDEX documents_unfused ON documents(fused) WHERE fused = 0",
+        # A timeline event's id stays when sources join; when fusion merges, splits or renames
+        # events, the old id points at the event that took most of its mentions (links and
+        # bookmarks keep working).
+        "CREATE TABLE fused_aliases (old TEXT PRIMARY KEY, new TEXT NOT NULL)",
     ],
 }
 
@@ -116,6 +120,22 @@ def actor_key(a: dict) -> str:
     if a.get("id"):
         return a["id"]
     return f"unlinked:{a.get('country') or ''}:{(a.get('name') or '').strip().lower()}"
+
+
+def _chunks(ids: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def current_id(db: sqlite3.Connection, fused_id: str) -> str | None:
+    """Shared with the web layer, which reads the database without a Store."""
+    if db.execute("SELECT 1 FROM fused_events WHERE id = ?", (fused_id,)).fetchone():
+        return fused_id
+    try:
+        row = db.execute("SELECT new FROM fused_aliases WHERE old = ?", (fused_id,)).fetchone()
+    except sqlite3.OperationalError:         # a store from before aliases, opened read-only
+        return None
+    return row[0] if row else None
 
 
 def _now() -> str:
@@ -299,13 +319,43 @@ class Store:
         """
         components = components or {}
         with self.transaction():
-            self.db.executemany("DELETE FROM fused_events WHERE id=?", [(fid,) for fid in remove])
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS old_links (fused TEXT, mention TEXT)")
+            for part in _chunks(list(remove)):
+                marks = ",".join("?" * len(part))
+                self.db.execute(f"INSERT INTO old_links SELECT fused, mention FROM fused_mentions "
+                                f"WHERE fused IN ({marks})", part)
+                self.db.execute(f"DELETE FROM fused_events WHERE id IN ({marks})", part)
             for ev in events:
                 self._insert_fused(ev, components.get(ev.id))
+            self._alias_replaced()
+
+    def _alias_replaced(self) -> None:
+        """Point each replaced id (in old_links) at the new event holding most of its mentions."""
+        self.db.execute("""CREATE TEMP TABLE IF NOT EXISTS new_ids (old TEXT PRIMARY KEY, new TEXT)""")
+        self.db.execute("DELETE FROM new_ids")
+        self.db.execute("""INSERT INTO new_ids SELECT old, new FROM (
+              SELECT o.fused AS old, n.fused AS new, ROW_NUMBER() OVER (
+                  PARTITION BY o.fused ORDER BY COUNT(*) DESC, n.fused) AS rk
+              FROM old_links o JOIN fused_mentions n ON n.mention = o.mention
+              GROUP BY o.fused, n.fused) WHERE rk = 1 AND old != new""")
+        self.db.execute("""UPDATE fused_aliases SET new = (SELECT t.new FROM new_ids t WHERE t.old = fused_aliases.new)
+                           WHERE new IN (SELECT old FROM new_ids)""")
+        self.db.execute("INSERT OR REPLACE INTO fused_aliases (old, new) SELECT old, new FROM new_ids")
+        self.db.execute("DELETE FROM fused_aliases WHERE old IN (SELECT id FROM fused_events)")
+        self.db.execute("DELETE FROM old_links")
 
     def clear_fused(self) -> None:
+        """Remove the whole timeline (old ids keep pointing at their successors once the new
+        timeline is written in the same transaction with `replace_fused`)."""
         with self.transaction():
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS old_links (fused TEXT, mention TEXT)")
+            self.db.execute("DELETE FROM old_links")
+            self.db.execute("INSERT INTO old_links SELECT fused, mention FROM fused_mentions")
             self.db.execute("DELETE FROM fused_events")
+
+    def current_id(self, fused_id: str) -> str | None:
+        """The id a timeline event has now: itself, its successor, or None when it is gone."""
+        return current_id(self.db, fused_id)
 
     # -- what is left to do (crash-safe ingest) ----------------------------------
     def unfused_docs(self) -> list[str]:

@@ -5,10 +5,11 @@ import hashlib
 import sqlite3
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..model import RawDoc
-from ..store import Store
+from ..store import Store, current_id
 from . import kb, params, queries
 from .app import export_response, get_db
 from .queries import Filters
@@ -32,9 +33,12 @@ def api_periods(f: Filters = Depends(params.filters),
 
 
 @router.get("/events/{event_id:path}", summary="One timeline event with its mentions and their evidence")
-def api_event(event_id: str, db: sqlite3.Connection = Depends(get_db)) -> dict:
+def api_event(request: Request, event_id: str, db: sqlite3.Connection = Depends(get_db)):
     ev = queries.event(db, event_id)
     if ev is None:
+        moved = current_id(db, event_id)
+        if moved:                        # fusion merged or renamed it: follow to its successor
+            return RedirectResponse(request.url_for("api_event", event_id=moved), status_code=308)
         raise HTTPException(404, f"no event {event_id!r}")
     return ev
 
@@ -115,10 +119,13 @@ async def api_upload(request: Request,
                      published: str | None = Query(None, description="publication date YYYY[-MM[-DD]]"),
                      outlet: str | None = Query(None), title: str | None = Query(None),
                      url: str | None = Query(None)) -> dict:
-    """The request body is the document's raw bytes."""
+    """The request body is the document's raw bytes; the header X-Annales-Token carries the
+    token the server printed at start."""
+    guard = request.app.state.guard
     if not request.app.state.writable:
         raise HTTPException(403, "this server is read-only (start it with `annales serve --writable`)")
-    data = await request.body()
+    guard.check_token(request.headers.get("x-annales-token"))
+    data = await guard.body(request)
     if not data:
         raise params.bad("body", "the request body (the document) is empty")
     kind = params.choice("kind", kind, ("text", "html"), "text")

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..model import EVENT_TYPES, MODALITIES
 from ..store import Store, actor_key
-from . import params, queries
+from . import guard, params, queries
 from .queries import Filters
 
 HERE = Path(__file__).parent
@@ -130,8 +130,12 @@ def _env() -> Environment:
 
 # -- the app -------------------------------------------------------------------------
 
-def create_app(db_path: str, writable: bool = False) -> FastAPI:
-    """The FastAPI app serving the database at `db_path` (read-only unless `writable`)."""
+def create_app(db_path: str, writable: bool = False, hosts: tuple[str, ...] = guard.LOCAL_HOSTS,
+               token: str | None = None, max_body: int = guard.MAX_BODY) -> FastAPI:
+    """The FastAPI app serving the database at `db_path` (read-only unless `writable`).
+
+    It answers only for `hosts`; writes need `token` (a random one unless given: read it
+    from `app.state.guard.token`)."""
     path = Path(db_path)
     if not path.exists():
         if not writable:
@@ -147,6 +151,8 @@ def create_app(db_path: str, writable: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _errors(app)
     _headers(app)
+    guard.install(app, guard.Guard(writable=writable, hosts=tuple(hosts), max_body=max_body,
+                                   **({"token": token} if token else {})))
     from . import api, pages  # the routes need the helpers above
     app.include_router(api.router)
     app.include_router(pages.router)

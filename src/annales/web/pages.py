@@ -4,7 +4,9 @@ from __future__ import annotations
 import sqlite3
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ..store import current_id
 
 from . import kb, params, queries
 from .app import export_response, get_db, render
@@ -37,6 +39,9 @@ def timeline(request: Request, f: Filters = Depends(params.filters), group: str 
 def event_page(request: Request, event_id: str, db: sqlite3.Connection = Depends(get_db)):
     ev = queries.event(db, event_id, with_text=True)
     if ev is None:
+        moved = current_id(db, event_id)
+        if moved:                        # fusion merged or renamed it: its bookmark still works
+            return RedirectResponse(request.url_for("event_page", event_id=moved), status_code=308)
         raise HTTPException(404, f"no event {event_id!r}")
     return render(request, "event.html", ev=ev)
 

@@ -418,7 +418,7 @@ class Store:
         sql = "SELECT f.record FROM fused_events f"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, '9999') , f.id"
+        sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, f.date_latest, '9999') , f.id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"; args += [limit, offset]
         return [json.loads(r[0]) for r in self.db.execute(sql, args)]

@@ -254,7 +254,7 @@ def settle(doc: Document, groups: list[list[Candidate]], best: list[Candidate], 
     pub = _publication(doc)
     for b in best:
         if b.date is None and pub is not None:
-            b.date = _window(b, pub)
+            b.date = _window(b, pub, lex)
 
 
 def _occasion_time(doc: Document, c: Candidate, anchor: Token, times: list[TimeExpr]) -> TimeExpr | None:
@@ -316,7 +316,7 @@ def _publication(doc: Document):
         return None
 
 
-def _window(c: Candidate, pub) -> TimeExpr | None:
+def _window(c: Candidate, pub, lex: Lexicon) -> TimeExpr | None:
     """The publication window by tense and aspect (the module doc); None for what may never happen
     at a time one could bound (a hypothetical)."""
     lo, hi = pub.lo, pub.hi
@@ -324,7 +324,9 @@ def _window(c: Candidate, pub) -> TimeExpr | None:
         return _range(lo, None, "unresolved")
     if c.modality not in ("asserted",) + PAST_ONLY:
         return None
-    if c.earlier or c.modality in PAST_ONLY:
+    # a background ('avaient signé'), a claim, or a present-tense state ('accuse', 'nient'): true
+    # by the time of publication, since when the text does not say
+    if c.earlier or c.modality in PAST_ONLY or _tense(c, lex) == "present":
         return _range(None, hi, "unresolved")
     start = lo - timedelta(days=WINDOW_DAYS)
     width = (hi - start).days

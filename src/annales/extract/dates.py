@@ -243,6 +243,8 @@ def settle(doc: Document, groups: list[list[Candidate]], best: list[Candidate], 
             if hit is not None and best[hit].date is not None:
                 b.date = _source(best[hit].date, "clause")
                 break
+        if b.date is None:
+            b.date = _reported(gi, groups, best, by_tok, lex, times)
     for gi, g in enumerate(groups):
         b = best[gi]
         if b.date is None and b.modality == "asserted":
@@ -255,6 +257,33 @@ def settle(doc: Document, groups: list[list[Candidate]], best: list[Candidate], 
     for b in best:
         if b.date is None and pub is not None:
             b.date = _window(b, pub, lex)
+
+
+def _reported(gi: int, groups, best, by_tok, lex: Lexicon, times) -> TimeExpr | None:
+    """'Séoul a dénoncé lundi l'envoi de soldats', 'Seoul warned on Monday that Pyongyang had sent
+    troops': what a dated statement reports had happened by the time it was made, not then."""
+    rep = set(lex.mod.get("reporting_verbs", ()))
+    speech = set(lex.mod.get("speech_event_types", ()))
+    for c in groups[gi]:
+        t, hops = c.tok, 0
+        while t.head != t and hops < 4:
+            t, hops = t.head, hops + 1
+            hit = by_tok.get((c.sent.start, t.i))
+            said = best[hit] if hit is not None and hit != gi else None
+            if said is not None and said.date is not None and said.date.source == "explicit" \
+                    and (said.event in speech or t.lemma_.lower() in rep):
+                return _until(said.date)
+            if t.lemma_.lower() in rep:
+                got = clause_times(t, times, c.off, lex)
+                return _until(got[0]) if got else None
+    return None
+
+
+def _until(said: TimeExpr) -> TimeExpr | None:
+    latest = said.latest or said.value
+    if not latest or len(latest) < 10:
+        return None
+    return TimeExpr(-1, -1, said.text, None, "unresolved", None, latest, source="clause")
 
 
 def _occasion_time(doc: Document, c: Candidate, anchor: Token, times: list[TimeExpr]) -> TimeExpr | None:

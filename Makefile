@@ -1,5 +1,5 @@
 # Two commands on a fresh machine:
-#   make demo   creates the environment, installs the models, ingests examples/ and prints the timeline
+#   make demo   creates the environment, installs the models, ingests examples/, prints the timeline and its most important days
 #   make test   installs the test dependencies (and Debian's chromium for the browser tests) and runs the suite
 PYTHON ?= python3
 VENV   := .venv
@@ -31,6 +31,8 @@ demo: setup
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/annales ingest examples --metadata examples/metadata.jsonl --db $(DB)
 	$(BIN)/annales timeline --db $(DB)
+	@echo
+	$(BIN)/annales timeline --db $(DB) --top 6
 
 test: setup-test
 	$(BIN)/python -m pytest -q

@@ -28,6 +28,7 @@ class Measurement:
     peak_rss_mb: float
     returncode: int
     stderr: str
+    worker_peak_mb: float = 0.0          # largest single process whose title starts with the prefix asked
 
 
 def _children(pid: int) -> list[int]:
@@ -66,12 +67,32 @@ def tree_rss_mb(root: int) -> float:
     return total / 1024
 
 
+def _tree(root: int) -> list[int]:
+    out, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        if pid not in out:
+            out.append(pid)
+            stack += _children(pid)
+    return out
+
+
+def _title(pid: int) -> str:
+    """The process title (Ray names its workers 'ray::ClassName' there)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 class _Sampler(threading.Thread):
     """Samples the tree RSS of a running process; optionally prints a progress line."""
 
-    def __init__(self, pid: int, label: str, interval: float, progress: bool):
+    def __init__(self, pid: int, label: str, interval: float, progress: bool, worker_prefix: str | None = None):
         super().__init__(daemon=True)
         self.pid, self.label, self.interval, self.progress = pid, label, interval, progress
+        self.worker_prefix = worker_prefix
+        self.worker_peak_mb = 0.0
         self.peak_mb = 0.0
         self.stop = threading.Event()
         self.started = time.perf_counter()
@@ -81,6 +102,9 @@ class _Sampler(threading.Thread):
         while not self.stop.is_set():
             mb = tree_rss_mb(self.pid)
             self.peak_mb = max(self.peak_mb, mb)
+            if self.worker_prefix:
+                self.worker_peak_mb = max([self.worker_peak_mb] + [
+                    _rss_kb(p) / 1024 for p in _tree(self.pid) if _title(p).startswith(self.worker_prefix)])
             now = time.perf_counter()
             if self.progress and now - last_print >= 1.0:
                 last_print = now
@@ -93,13 +117,13 @@ class _Sampler(threading.Thread):
 
 
 def run_measured(cmd: list[str], label: str, interval: float = 0.1, progress: bool = True,
-                 env: dict | None = None, cwd: str | None = None) -> Measurement:
+                 env: dict | None = None, cwd: str | None = None, worker_prefix: str | None = None) -> Measurement:
     """Run `cmd` to completion; wall time from start to exit, peak RSS of its tree."""
     errfile = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-{os.getpid()}-{label}.stderr"
     with open(errfile, "w+b") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
-        sampler = _Sampler(proc.pid, label, interval, progress)
+        sampler = _Sampler(proc.pid, label, interval, progress, worker_prefix)
         sampler.start()
         # wait4 rather than Popen.wait: it gives the kernel's ru_maxrss for this child alone
         _, status, usage = os.wait4(proc.pid, 0)
@@ -111,15 +135,17 @@ def run_measured(cmd: list[str], label: str, interval: float = 0.1, progress: bo
         stderr = err.read().decode("utf-8", "replace")
     errfile.unlink(missing_ok=True)
     peak = max(sampler.peak_mb, usage.ru_maxrss / 1024)  # ru_maxrss is in KB on Linux
-    return Measurement(seconds, peak, proc.returncode, stderr)
+    return Measurement(seconds, peak, proc.returncode, stderr, sampler.worker_peak_mb)
 
 
-def extract_command(doc_dir: Path, metadata: Path, output: Path, workers: int = 1) -> list[str]:
+def extract_command(doc_dir: Path, metadata: Path, output: Path, workers: int = 1, engine: str = "local") -> list[str]:
     """The end-to-end Annales run the benchmarks time."""
     cmd = [sys.executable, "-m", "annales", "extract", str(doc_dir), "--metadata", str(metadata),
            "-o", str(output), "-q"]
-    if workers > 1:
+    if workers > 1 or engine != "local":
         cmd += ["--workers", str(workers)]
+    if engine != "local":
+        cmd += ["--engine", engine]
     return cmd
 
 

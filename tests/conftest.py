@@ -2,24 +2,38 @@
 
 The store does not depend on cleaning or extraction quality: documents and
 EventRecords come from tests/data/web/corpus.json (written for the tests), are
-saved with Store.save, then fused by annales.fuse.refuse_all. Where fusion
-gives nothing (or when a test asks for it), the fixture writes fused events
-itself from the `group` field of the records, with conflicts where the
-sources disagree.
+saved with Store.save, then fused by annales.fuse.refuse_all: the web tests run
+on real fusion output (the `group` field of a record says which records the
+corpus author meant as one event; tests/test_api.py checks fusion against it).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from annales.model import (Actor, Conflict, Document, EventRecord, Evidence, FusedEvent, Published, TimeExpr,
-                           actor_from_dict)
-from annales.store import Store, actor_key
+from annales.model import Document, EventRecord, Evidence, Published, TimeExpr, actor_from_dict
+from annales.store import Store
 
 CORPUS = Path(__file__).parent / "data" / "web" / "corpus.json"
+
+
+def pytest_configure(config):
+    """The tests never read the user's home: the knowledge base's user folder ($ANNALES_HOME/actors)
+    is an empty temporary folder for the whole run, subprocesses included."""
+    config._annales_home = tempfile.mkdtemp(prefix="annales-test-home-")
+    os.environ["ANNALES_HOME"] = config._annales_home
+
+
+def pytest_unconfigure(config):
+    home = getattr(config, "_annales_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def load_corpus() -> dict:
@@ -66,71 +80,21 @@ def build_documents(corpus: dict) -> list[tuple[Document, bytes, list[EventRecor
     return out
 
 
-def _merge_actors(lists: list[list[Actor]]) -> list[Actor]:
-    seen, out = set(), []
-    for actors in lists:
-        for a in actors:
-            key = actor_key(a.to_dict())
-            if key not in seen:
-                seen.add(key)
-                out.append(a)
-    return out
+def build_store(path: Path) -> Path:
+    """A store at `path` with the corpus, fused by the real fusion (annales.fuse.refuse_all)."""
+    from annales.fuse import refuse_all
 
-
-def _conflicts(recs: list[EventRecord]) -> list[Conflict]:
-    """Slots on which the grouped records disagree."""
-    slots = {"date": lambda r: r.date.value if r.date else None,
-             "quantity": lambda r: (r.quantity or {}).get("value"),
-             "location": lambda r: (r.location or {}).get("name"),
-             "modality": lambda r: r.modality}
-    out = []
-    for slot, get in slots.items():
-        values: dict = {}
-        for r in recs:
-            if get(r) is not None:
-                values.setdefault(get(r), []).append(r.doc)
-        if len(values) > 1:
-            out.append(Conflict(slot=slot, values=list(values), sources=[sorted(set(v)) for v in values.values()]))
-    return out
-
-
-def fixture_fused(built) -> list[FusedEvent]:
-    """One fused event per `group` of records, as fusion would make them."""
-    published = {doc.id: doc.published.value for doc, _, _, _ in built}
-    groups: dict[str, list[EventRecord]] = {}
-    for _, _, records, names in built:
-        for rec, name in zip(records, names):
-            groups.setdefault(name, []).append(rec)
-    events = []
-    for name, recs in groups.items():
-        first = recs[0]
-        sources = sorted({r.doc for r in recs})
-        events.append(FusedEvent(
-            id=f"fx-{name}", event=first.event, mode=first.mode, context=first.context,
-            actor=_merge_actors([r.actor for r in recs]), recipient=_merge_actors([r.recipient for r in recs]),
-            location=first.location, date=first.date, modality=first.modality, mentions=[r.id for r in recs],
-            sources=sources, first_reported=min(published[s] for s in sources), conflicts=_conflicts(recs),
-            quantity=first.quantity, confidence=0.8))
-    return events
-
-
-def build_store(path: Path, fusion: str = "auto") -> Path:
-    """A store at `path` with the corpus; fusion 'auto' (refuse_all, else the fixture's) or 'fixture'."""
     built = build_documents(load_corpus())
     store = Store(path)
     try:
         for doc, raw, records, _ in built:
             store.save(doc, raw, records)
-        if fusion == "auto":
-            try:
-                from annales.fuse import refuse_all
-                refuse_all(store)
-            except (ImportError, AttributeError):
-                pass  # fusion not there yet: the fixture's fused events below
-        if store.counts()["fused_events"] == 0:
-            store.replace_fused([], fixture_fused(built))
+        refuse_all(store)
+        fused = store.counts()["fused_events"]
     finally:
         store.close()
+    # the web tests read what fusion made of the corpus; without it they would test nothing
+    assert fused > 0, "fusion made no timeline event of the test corpus"
     return path
 
 
@@ -141,11 +105,5 @@ def corpus() -> dict:
 
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory) -> Path:
-    """The corpus stored and fused by the real fusion (or the fixture's where fusion gives nothing)."""
+    """The corpus stored and fused by the real fusion."""
     return build_store(tmp_path_factory.mktemp("web") / "annales.db")
-
-
-@pytest.fixture(scope="session")
-def fixture_db(tmp_path_factory) -> Path:
-    """The corpus with the fixture's own fused events (known groups and conflicts)."""
-    return build_store(tmp_path_factory.mktemp("web-fixture") / "annales.db", fusion="fixture")

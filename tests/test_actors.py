@@ -183,15 +183,18 @@ def test_role_phrases_resolve_at_the_reference_date(kb):
     # the extraction stage re-resolves at the event's own date
     assert resolve_role(chef, "2024-11-01", kb).name == "Andrey Belousov"
     unsure = resolve_role(chef, "2024-05", kb)                   # the hand-over month: no guess
-    assert unsure.id is None and unsure.country == "RUS" and unsure.role == "defence minister of Russia"
+    # no person then: the post stays a role of its country, never a person named "chef de la défense russe"
+    assert (unsure.type, unsure.country, unsure.role, unsure.code) == ("country", "RUS", "defence minister of Russia",
+                                                                       "RUSMIL")
 
 
-def test_role_without_single_holder_stays_unlinked(kb):
+def test_role_without_single_holder_stays_a_role_of_its_country(kb):
     ms = link(doc("Le président sud-coréen a rencontré le ministre japonais de la Défense.", "2025-05-01"), kb=kb)
     pres = find(ms, "président sud-coréen")      # between Yoon's removal and Lee's election
-    assert pres.actor.id is None and pres.actor.country == "KOR" and pres.actor.role == "president of South Korea"
-    jp = find(ms, "ministre japonais de la Défense")
-    assert jp.actor.id is None and jp.actor.country == "JPN"
+    assert (pres.actor.type, pres.actor.name, pres.actor.role) == ("country", "South Korea", "president of South Korea")
+    assert pres.actor.text == "président sud-coréen"
+    jp = find(ms, "ministre japonais de la Défense")     # nobody on record in the fixtures
+    assert (jp.actor.type, jp.actor.country, jp.actor.code) == ("country", "JPN", "JPNMIL")
     ms = link(doc("Le président sud-coréen a rencontré des experts.", "2024-03-01"), kb=kb)
     assert find(ms, "président sud-coréen").actor.name == "Yoon Suk Yeol"
 
@@ -262,7 +265,7 @@ def test_counterpart_and_country_actor(kb):
     assert counterpart(shoigu, None, "2023-07-27", kb) is None
     unlinked = Actor(name="Ivan Petrovitch", country="RUS", role="deputy defence minister of Russia")
     other = counterpart(unlinked, "PRK", "2025-01-10", kb)
-    assert other.id is None and other.country == "PRK" and other.role == "deputy defence minister of North Korea"
+    assert (other.type, other.country, other.role) == ("country", "PRK", "deputy defence minister of North Korea")
     # alone, "son homologue" is left to the extraction stage; before a name it gives the name's country
     ms = link(doc("Choïgou a rencontré son homologue nord-coréen.", "2023-07-27"), kb=kb)
     assert [m.text for m in ms] == ["Choïgou"]
@@ -298,10 +301,10 @@ def test_former_holders_are_not_the_current_one(kb):
     t = "L'ancien ministre russe de la Défense a critiqué le ministre russe de la Défense."
     ms = link(doc(t, "2024-11-30"), kb=kb)
     former = find(ms, "ministre russe de la Défense")          # the first one, after "ancien"
-    assert former.actor.id is None and former.actor.country == "RUS"
-    assert [m.actor.id for m in ms if m.text == "ministre russe de la Défense"] == [None, "andrey-belousov"]
+    assert (former.actor.type, former.actor.country, former.actor.role) == ("country", "RUS", None)
+    assert [m.actor.id for m in ms if m.text == "ministre russe de la Défense"] == ["RUS", "andrey-belousov"]
     ms = link(doc("The former South Korean president met US troops.", "2024-03-01", "en"), kb=kb)
-    assert find(ms, "South Korean president").actor.id is None
+    assert find(ms, "South Korean president").actor.type == "country"
     assert find(ms, "US troops").actor.code == "USAMIL"
 
 

@@ -404,12 +404,26 @@ def test_page_errors_name_the_parameter_and_escape_it(client):
     assert client.get("/events/nothing-here").status_code == 404
 
 
-def test_conflicts_are_shown(fixture_db):
-    with TestClient(create_app(str(fixture_db)), base_url="http://localhost") as c:
-        ev = c.get("/api/events/fx-troops-2024").json()
-        assert [x["slot"] for x in ev["conflicts"]] == ["quantity"]
-        html = c.get("/events/fx-troops-2024").text
-        assert "The sources disagree" in html and "1500" in html and "10000" in html
+def test_conflicts_are_shown(client, corpus):
+    """The two troop reports (1,500 and 10,000 soldiers) fuse into one event whose quantities conflict."""
+    doc_ids = sorted(d["id"] for d in corpus["documents"] if any(e.get("group") == "troops-2024" for e in d["events"]))
+    assert len(doc_ids) == 2
+    fused = set(fused_of(client, doc_ids[0])) & set(fused_of(client, doc_ids[1]))
+    assert len(fused) == 1
+    ev = client.get("/api/events/" + quote(fused.pop(), safe="")).json()
+    assert [x["slot"] for x in ev["conflicts"]] == ["quantity"]
+    html = client.get("/events/" + quote(ev["id"], safe="")).text
+    assert "The sources disagree" in html and "1500" in html and "10000" in html
+
+
+def test_the_corpus_fuses_into_the_events_its_author_meant(client, corpus):
+    """Real fusion on the test corpus: one timeline event per `group` of records (the API tests rely on it)."""
+    groups: dict[str, set[str]] = {}
+    for d in corpus["documents"]:
+        for i, e in enumerate(d["events"]):
+            groups.setdefault(e.get("group") or f"m-{d['id']}-{i}", set()).add(f"m-{d['id']}-{i}")
+    events = client.get("/api/events", params={"limit": 500}).json()["items"]
+    assert sorted(sorted(e["mentions"]) for e in events) == sorted(sorted(g) for g in groups.values())
 
 
 def test_misplaced_evidence_offsets_are_repaired_or_flagged(tmp_path):

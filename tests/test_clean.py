@@ -72,6 +72,9 @@ def test_seed_title_out_of_text_only_when_repeated(seeds_meta):
         first = doc.text.split("\n\n")[0]
         assert (first != title) if repeated else (first == title), doc_id
         assert title not in doc.text if repeated else doc.text.count(title) == 1
+        # title and body apart: the body never holds the headline, text = headline paragraph + body
+        assert title not in doc.body and doc.body == doc.text[doc.body_start:], doc_id
+        assert doc.text[:doc.body_start] == ("" if repeated else title + "\n\n"), doc_id
 
 
 def test_seed_offsets_are_straight_copies(seeds_meta):
@@ -98,10 +101,11 @@ def test_seed_000_date_from_text(seeds_bare):
 
 
 def test_seed_datelines_day_and_month(seeds_bare):
-    d2 = clean(seeds_bare["002_22806c8730f4f847.txt"])
-    d4 = clean(seeds_bare["004_892bca4ce4e47079.txt"])
-    assert d2.published.value[5:] == "07-19" and d2.published.source == "inferred"
-    assert d4.published.value[5:] == "11-07" and d4.published.source == "inferred"
+    # the reference date is given, as a crawl date would be (never the file's mtime)
+    d2 = clean(replace(seeds_bare["002_22806c8730f4f847.txt"], reference_date="2025-12-01"))
+    d4 = clean(replace(seeds_bare["004_892bca4ce4e47079.txt"], reference_date="2025-12-01"))
+    assert (d2.published.value, d2.published.source) == ("2024-07-19", "inferred")    # 'vendredi': 2024
+    assert (d4.published.value, d4.published.source) == ("2025-11-07", "inferred")
     assert d4.outlet == "Yonhap"
 
 
@@ -250,6 +254,32 @@ def test_html_script_and_style_never_leak():
     assert doc.outlet == "Harbour Post" and doc.language == "en"
     for clean_start, raw_start, length in doc.offsets:
         assert doc.text[clean_start:clean_start + length] == doc.raw[raw_start:raw_start + length]
+
+
+ARTICLE_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Port deal signed in Mombasa - Coast Ledger</title>
+<meta property="og:site_name" content="Coast Ledger"></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a></nav><article>
+<h1>Port deal signed in Mombasa</h1>
+<p>Kenya and Tanzania signed an agreement in Mombasa on Tuesday to share cargo data between their two main ports.</p>
+<h2>What changes for shippers</h2>
+<p>Customs officers on both sides will see the same manifest, which should cut the waiting time at the border.</p>
+<ul><li>Shared manifests from March</li><li>One inspection for transit cargo</li></ul>
+<p>We use cookies to improve your experience; by continuing you accept our cookie policy.</p>
+<p>The agreement still has to be approved by both parliaments before it enters into force.</p>
+</article><footer>Contact us</footer></body></html>"""
+
+
+def test_html_main_text_is_kept_whole_with_the_title_apart():
+    """On HTML the extractor's main text is trusted: subheadings and list items stay, notices go."""
+    doc = clean(RawDoc(id="port.html", data=ARTICLE_PAGE.encode(), kind="html"))
+    assert doc.title == "Port deal signed in Mombasa"
+    assert doc.text.startswith(doc.title + "\n\n") and doc.body == doc.text[doc.body_start:]
+    assert "Port deal signed" not in doc.body and "Coast Ledger" not in doc.body
+    for kept in ("What changes for shippers", "Shared manifests from March", "One inspection for transit cargo",
+                 "cargo data", "approved by both parliaments"):
+        assert kept in doc.body, kept
+    assert "cookies" not in doc.body and "Contact us" not in doc.body
+    assert doc.body.startswith("Kenya and Tanzania signed")
 
 
 def test_thirty_megabyte_file_is_truncated_not_crashed(tmp_path):

@@ -130,7 +130,7 @@ def test_a_version_1_database_is_migrated_and_refused(tmp_path):
     con.commit()
     con.close()
     store = Store(path)
-    assert store.version() == SCHEMA_VERSION == 4
+    assert store.version() == SCHEMA_VERSION == 5
     # mentions stored by an older Annales (no blocking keys) are fused with the next document
     a = mention("a1", "a", "CONSULT", [PUTIN], [KIM], when("2024-06-19"), "visit")
     save(store, "a", "2024-06-20", [a])

@@ -7,11 +7,17 @@ phrase lists in ``resources/<lang>/boilerplate.json``); find the headline; read
 the publication date (metadata > HTML metadata > the text) and the outlet;
 identify the language.
 
-Title and text: the headline is kept OUT of ``Document.text`` only when the page
-repeats it verbatim (both copies are then dropped, as the page header and the
-article header are the same line); otherwise it stays as the first paragraph
-of ``text``, since headlines often state the event. A site-name suffix
-(" - Jade", " | Site") is cut from the title and from that paragraph.
+Title and body: ``Document.title`` is the headline and ``Document.body`` the
+article without it. ``Document.text`` (what later stages read) is the body led
+by the headline paragraph (``text[:body_start]``), as headlines often state the
+event, except when the page repeats the headline verbatim (page header and
+article header: every copy dropped). A site-name suffix (" - Jade", " | Site")
+is cut from the title.
+
+HTML: trafilatura chooses the main text; on it only the headline, notices,
+line patterns and the trailing block are dropped (``EXTRACTED_DROPS``): the
+rest of the line classifier below is for plain-text scrapes, and costs recall
+on extracted HTML (``bench/clean_benchmark.py``).
 
 Boilerplate classifier (one line = one paragraph): a line is furniture when a
 context-free rule fires (cookie/consent or copyright notice, line pattern,
@@ -50,6 +56,10 @@ TITLE_WINDOW = 20                # the headline is among the first lines
 PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "gb18030", "big5", "shift_jis", "euc_kr")
 LONG_LINE = 40                   # words: longer lines are checked only for notices and patterns
 SHORT_REPEAT = 15                # a repeated line shorter than this (words) is page furniture
+# In the main text trafilatura extracted from HTML only these line rules still drop a line: the
+# other rules (shape, repeats, captions, calls...) cost recall and no precision on the
+# article-extraction benchmark (bench/clean_benchmark.py), as the extractor already chose the text.
+EXTRACTED_DROPS = frozenset({"empty", "notice", "pattern", "end"})
 
 
 class CleanError(ValueError):
@@ -197,7 +207,9 @@ def _check_text(text: str) -> None:
 _LINE = re.compile(r"[^\r\n]+")
 _BULLET = re.compile(r"^[\s\-–—•*·>▪►]+")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’][^\W\d_]+)*")
-_URL = re.compile(r"https?://|www\.\w|\[email[\s\u00a0]*protected\]|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+# the e-mail branch starts only where an address can start: without the lookbehind a long run of
+# word characters is rescanned from every position (quadratic)
+_URL = re.compile(r"https?://|www\.\w|\[email[\s\u00a0]*protected\]|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _CREDIT_HEAD = re.compile(r"^[\w'’]+(?:\s+[\w'’]+){0,2}\s*[:©|/]")   # 'Crédit photo :', 'Photo ©'
 _PAREN = re.compile(r"^\(([^()]{1,40})\)$")
 _CLOSERS = " \t»\"”’')]*"
@@ -351,25 +363,31 @@ class Layout:
     end: int                   # index where the trailing block begins (len(lines) if none)
     title: str | None = None
     title_lines: list[int] = field(default_factory=list)
-    title_in_text: bool = False
 
 
-def layout(lines: list[Line], known_title: str | None = None, outlet: str | None = None) -> Layout:
-    """Decide, line by line, what is article text, what is the headline and what is furniture."""
+def layout(lines: list[Line], known_title: str | None = None, outlet: str | None = None,
+           extracted: bool = False) -> Layout:
+    """Decide, line by line, what is article text, what is the headline and what is furniture.
+
+    `extracted`: the lines are the main text an HTML extractor chose; only the
+    headline, notices, line patterns and the trailing block are dropped then.
+    """
     kb = knowledge()
     lows = [norm(ln.text) for ln in lines]
     reasons = [hard_reason(ln.text, kb, low) for ln, low in zip(lines, lows)]
     sentence = [is_sentence(ln.text) for ln in lines]
     end = _trailing_block(lines, lows, reasons, sentence, kb)
-    _mark_repeats(lows, reasons)
+    if not extracted:                # the extractor already dropped repeated furniture
+        _mark_repeats(lows, reasons)
     body = next((i for i in range(end) if reasons[i] is None and sentence[i]
                  and len(lines[i].text.split()) >= BODY_WORDS), len(lines))
     lay = Layout(keep=[False] * len(lines), reasons=reasons, body=body, end=end)
     _find_title(lines, lay, known_title, outlet, kb)
     for i in range(end):
-        lay.keep[i] = reasons[i] is None and sentence[i] and i not in lay.title_lines
-    if lay.title_in_text:
-        lay.keep[lay.title_lines[0]] = True
+        if extracted:
+            lay.keep[i] = reasons[i] not in EXTRACTED_DROPS and i not in lay.title_lines
+        else:
+            lay.keep[i] = reasons[i] is None and sentence[i] and i not in lay.title_lines
     return lay
 
 
@@ -457,7 +475,6 @@ def _find_title(lines, lay: Layout, known: str | None, outlet: str | None, kb: K
         return
     i, head, repeats = best
     lay.title, lay.title_lines = head, [i] + [j for j in repeats if lay.reasons[j] in (None, "repeated")]
-    lay.title_in_text = len(lay.title_lines) == 1
     for j in lay.title_lines:
         lay.reasons[j] = "title"
 
@@ -492,7 +509,6 @@ def _place_known_title(lines, lay: Layout, known: str, outlet: str | None) -> No
     key = norm(head)
     lay.title_lines = [i for i, ln in enumerate(lines[:lay.end])
                        if norm(ln.text) == key or norm(split_site_suffix(ln.text, outlet)[0]) == key]
-    lay.title_in_text = len(lay.title_lines) == 1
     for j in lay.title_lines:
         lay.reasons[j] = "title"
 
@@ -797,16 +813,21 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_SNIFF.match(text[:2000]))
 
 
+def trafilatura_settings() -> dict:
+    """How Annales calls trafilatura (also used by bench/clean_benchmark.py for the bare baseline)."""
+    return dict(with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
+                date_extraction_params={"extensive_search": False, "original_date": True})
+
+
 def html_lines(raw: str, warnings: list[str]) -> tuple[list[Line], dict]:
     """Main-text paragraphs (located in the raw where copied verbatim) and page metadata."""
     import trafilatura
 
     meta: dict = {}
     text = ""
+    raw = _flatten_deep(raw, warnings)
     try:
-        doc = trafilatura.bare_extraction(
-            raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
-            date_extraction_params={"extensive_search": False, "original_date": True})
+        doc = trafilatura.bare_extraction(raw, **trafilatura_settings())
     except Exception as exc:      # trafilatura raises many kinds on broken markup; fall back below
         doc = None
         warnings.append(f"trafilatura failed ({type(exc).__name__}); used the plain HTML text")
@@ -820,7 +841,42 @@ def html_lines(raw: str, warnings: list[str]) -> tuple[list[Line], dict]:
         if doc is not None:
             warnings.append("trafilatura found no main text; used the plain HTML text")
         text = _plain_html_text(raw)
+    else:
+        meta["extracted"] = True
     return _locate(text, raw), meta
+
+
+MAX_DEPTH = 150
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^<>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _flatten_deep(raw: str, warnings: list[str]) -> str:
+    """libxml2 stops building a tree about 255 elements deep and the article is lost: beyond
+    MAX_DEPTH, drop the tags and keep their text (one linear scan; void and self-closing
+    tags do not nest)."""
+    depth, deepest, cut = 0, 0, []
+    for m in _TAG.finditer(raw):
+        if m.group(3) or m.group(2).lower() in _VOID:
+            continue
+        if m.group(1):
+            if depth > MAX_DEPTH:
+                cut.append(m.span())
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                cut.append(m.span())
+    if not cut:
+        return raw
+    warnings.append(f"HTML nested {deepest} elements deep: tags below depth {MAX_DEPTH} dropped, their text kept")
+    parts, last = [], 0
+    for a, b in cut:
+        parts.append(raw[last:a])
+        last = b
+    parts.append(raw[last:])
+    return " ".join(parts)
 
 
 def _plain_html_text(raw: str) -> str:
@@ -857,6 +913,7 @@ def _locate(text: str, raw: str) -> list[Line]:
 def clean(raw: RawDoc) -> Document:
     """RawDoc -> Document; raises CleanError (with the reason) when there is no usable text."""
     text_raw, warnings = decode(raw.data)
+    warnings[:0] = (raw.meta or {}).get("warnings", [])       # what reading found wrong in its metadata
     is_html = raw.kind == "html" or looks_like_html(text_raw)
     if is_html:
         lines, hmeta = html_lines(text_raw, warnings)
@@ -864,8 +921,8 @@ def clean(raw: RawDoc) -> Document:
         lines, hmeta = text_lines(text_raw), {}
     outlet_hint = raw.outlet or hmeta.get("sitename")
     known_title = raw.title or _page_title(hmeta.get("title"), outlet_hint)
-    lay = layout(lines, known_title, outlet_hint)
-    paragraphs = _paragraphs(lines, lay, text_raw, known_title, outlet_hint)
+    lay = layout(lines, known_title, outlet_hint, extracted=bool(hmeta.get("extracted")))
+    paragraphs, headline = _paragraphs(lines, lay, text_raw)
     if not paragraphs:
         raise CleanError(f"no article text found: all {len(lines)} lines look like page furniture")
     text, offsets = _join(paragraphs)
@@ -879,7 +936,7 @@ def clean(raw: RawDoc) -> Document:
     suffix = split_site_suffix(title_source, outlet_hint)[1]
     return Document(
         id=raw.id, text=text, raw=text_raw, kind="html" if is_html else raw.kind, language=language,
-        title=lay.title or None, published=pub,
+        title=lay.title or None, body_start=len(paragraphs[0][0]) + 2 if headline else 0, published=pub,
         outlet=raw.outlet or hmeta.get("sitename") or text_outlet(lines, lay, suffix),
         url=raw.url, dropped=[ln.text for i, ln in enumerate(lines) if not lay.keep[i]],
         content_hash=hashlib.sha256(raw.data).hexdigest(), offsets=offsets, warnings=warnings)
@@ -893,20 +950,16 @@ def _page_title(title: str | None, outlet: str | None) -> str | None:
     return title if _title_shaped(head, hard_reason(head)) else None
 
 
-def _paragraphs(lines, lay: Layout, raw: str, known_title, outlet) -> list[tuple[str, int]]:
-    """Kept paragraphs as (text, raw_start); the headline paragraph without its site suffix."""
-    out = []
-    for i, ln in enumerate(lines):
-        if not lay.keep[i]:
-            continue
-        text = ln.text
-        if lay.title_in_text and i == lay.title_lines[0] and lay.title and text.startswith(lay.title):
-            text = lay.title
-        out.append((text, ln.start))
-    if known_title and lay.title and not lay.title_lines and out:
-        # a supplied headline absent from the body still states the event: put it first
-        out.insert(0, (lay.title, raw.find(lay.title)))
-    return out
+def _paragraphs(lines, lay: Layout, raw: str) -> tuple[list[tuple[str, int]], bool]:
+    """Kept paragraphs as (text, raw_start), led by the headline (without its site suffix) when the
+    page states it once: later stages read it too, as headlines often state the event. A headline
+    the page repeats is its header furniture (every copy dropped). True when a headline leads."""
+    body = [(ln.text, ln.start) for i, ln in enumerate(lines) if lay.keep[i]]
+    if not body or not lay.title or len(lay.title_lines) > 1:
+        return body, False
+    line = lines[lay.title_lines[0]] if lay.title_lines else None
+    start = line.start if line and line.start >= 0 and line.text.startswith(lay.title) else raw.find(lay.title)
+    return [(lay.title, start)] + body, True
 
 
 def _join(paragraphs: list[tuple[str, int]]) -> tuple[str, list[tuple[int, int, int]]]:

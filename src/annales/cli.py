@@ -6,7 +6,8 @@
     annales dates PATH... -o OUT.jsonl                         temporal expressions per document
     annales events / timeline [--from --to --actor --country --type]   query the store
     annales export --format F -o OUT                           jsonl, csv, parquet, plover, gdelt, timelinejs, graphml, gexf
-    annales actors import FILE / actors show NAME              extend and inspect the knowledge base
+    annales actors import FILE / actors show NAME / actors stats   extend and inspect the knowledge base
+    annales review list|reject|confirm|edit|merge|split|log    an analyst's corrections, kept across re-fusion
     annales serve [--db annales.db]                            the web UI and JSON API
 """
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _read(args) -> Iterator[RawDoc | SourceError]:
         yield SourceError(p, "no such file or folder")
     present = [p for p in args.paths if p not in missing]
     if present:
-        yield from read_paths(present, args.metadata)
+        yield from read_paths(present, args.metadata, getattr(args, "reference_from_mtime", False))
 
 
 def _json_line(fh, obj: dict) -> None:
@@ -71,25 +72,39 @@ def _json_line(fh, obj: dict) -> None:
 class Tally:
     """Counts outcomes and remembers failures for the end-of-run summary."""
 
+    SHOWN_WARNINGS = 50                  # beyond this, a count (every warning is stored with its document)
+
     def __init__(self):
         self.counts: dict[str, int] = {}
         self.events = 0
         self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.more_warnings = 0
 
     def add(self, outcome) -> None:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         self.events += len(outcome.records)
-        if outcome.status in ("failed", "unsupported"):
+        if outcome.status in ("failed", "unsupported", "ignored"):
             self.problems.append(outcome.line())
+        doc = getattr(outcome, "document", None)
+        for w in (doc.warnings if doc is not None else ()):
+            if len(self.warnings) < self.SHOWN_WARNINGS:
+                self.warnings.append(f"warning: {outcome.id} — {w}")
+            else:
+                self.more_warnings += 1
 
     def summary(self, verb: str) -> str:
         parts = [f"{n} {status}" for status, n in sorted(self.counts.items())]
         return f"{verb}: {', '.join(parts) or 'nothing'}; {self.events} events"
 
     def nothing_processed(self) -> bool:
-        return not any(n for s, n in self.counts.items() if s != "failed")
+        return not any(n for s, n in self.counts.items() if s not in ("failed", "ignored"))
 
     def report(self, verb: str) -> int:
+        for line in self.warnings:
+            _err(line)
+        if self.more_warnings:
+            _err(f"… and {self.more_warnings} more warnings (stored with their documents)")
         for line in self.problems:
             _err(line)
         _err(self.summary(verb))
@@ -101,8 +116,14 @@ def _run_with_progress(items: Iterable, args, fn=None, desc="documents") -> Iter
 
     bar = _progress(None, desc, args.quiet)
     events = 0
+    if getattr(args, "engine", "local") == "ray":
+        from . import distributed
+        outcomes = distributed.run(items, workers=args.workers, address=args.address, fn=fn,
+                                   shards=args.shards, quiet=args.quiet)
+    else:
+        outcomes = pipeline.run(items, workers=args.workers, fn=fn or pipeline.process)
     try:
-        for out in pipeline.run(items, workers=args.workers, fn=fn or pipeline.process):
+        for out in outcomes:
             events += len(out.records)
             bar.update(1)
             bar.set_postfix(events=events, refresh=False)
@@ -155,12 +176,14 @@ def cmd_ingest(args) -> int:
     from . import ingest
 
     store = _writable_store(args.db)
+    before = _review_states(store)
     tally = Tally()
     pending = len(store.unfused_docs())
     if pending:
         _err(f"finishing an earlier ingest: fusing {pending} stored documents first")
     report = ingest.ingest(store, _run_with_progress(ingest.fresh(store, _read(args)), args), on_outcome=tally.add)
     counts = store.counts()
+    _report_reviews(store, before)
     store.close()
     code = tally.report("ingest")
     _err(f"store {args.db}: {counts['documents']} documents, {counts['mentions']} mentions, "
@@ -185,7 +208,8 @@ def _writable_store(path: str):
 
 def _filters(args) -> dict:
     return {"date_from": args.date_from, "date_to": args.date_to, "actor": args.actor, "country": args.country,
-            "event_type": args.type, "modality": args.modality, "source": args.source}
+            "event_type": args.type, "modality": args.modality, "source": args.source,
+            "original": args.original or None}
 
 
 def _open_store(args):
@@ -220,8 +244,9 @@ def _print_events(args, render) -> int:
 
     events = _open_store(args).fused_events(**_filters(args), limit=args.limit)
     if args.format == "jsonl":
-        for ev in events:
-            _json_line(sys.stdout, ev)
+        lang = getattr(args, "lang", None) or "en"
+        for ev in events:           # with the event in words, as the timeline tells it
+            _json_line(sys.stdout, dict(ev, description=export.event_words(ev, lang, with_modality=True)))
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(export.CSV_COLUMNS)
@@ -240,7 +265,19 @@ def cmd_events(args) -> int:
 def cmd_timeline(args) -> int:
     from . import export
 
-    return _print_events(args, export.chronology)
+    if args.top is None:
+        return _print_events(args, lambda events: export.chronology(events, args.lang or "en"))
+    if args.top < 1:
+        raise SystemExit("annales: --top needs a positive number of days")
+    from .fuse.days import top_days
+
+    days = [d.to_dict() for d in top_days(_open_store(args), args.top, args.lang, _filters(args))]
+    if args.format == "jsonl":
+        for d in days:
+            _json_line(sys.stdout, d)
+    else:
+        print(export.days_text(days, args.lang or (days[0]["language"] if days else "en")))
+    return 0
 
 
 def cmd_export(args) -> int:
@@ -256,8 +293,73 @@ def cmd_fuse(args) -> int:
     from . import fuse
 
     store = _writable_store(args.db)
+    before = _review_states(store)
     fuse.refuse_all(store)
     _err(f"re-fused: {store.counts()['fused_events']} timeline events")
+    _report_reviews(store, before)
+    return 0
+
+
+def _review_states(store) -> dict[int, str]:
+    return {r["id"]: r["status"] for r in store.db.execute("SELECT id, status FROM reviews")}
+
+
+def _report_reviews(store, before: dict[int, str]) -> None:
+    """Say which reviews stopped applying (or apply again) after new articles or a re-fusion."""
+    from . import review
+
+    rows = review.log(store.db)
+    lost = [r for r in rows if r["status"] == "orphaned" and before.get(r["id"]) != "orphaned"]
+    back = [r for r in rows if r["status"] == "applied" and before.get(r["id"]) == "orphaned"]
+    for r in lost:
+        _err(f"review no longer applies: {review.describe(r)}")
+    for r in back:
+        _err(f"review applies again: {review.describe(r)}")
+    if rows:
+        held = sum(r["status"] == "applied" for r in rows)
+        _err(f"reviews: {held} of {len(rows)} apply (`annales review log` lists them)")
+
+
+def cmd_review(args) -> int:
+    from . import review
+
+    if args.action in ("list", "log"):
+        store = _open_store(args)
+        if args.action == "log":
+            rows = review.log(store.db, args.event)
+            for r in rows:
+                print(review.describe(r))
+            if not rows:
+                _err("no reviews yet")
+            return 0
+        return _list_reviewed(store)
+    store = _writable_store(args.db)
+    try:
+        if args.action == "edit":
+            fields = review.edit_fields(args.type, args.actor, args.recipient, args.date, args.place,
+                                        args.place_country, args.modality)
+        else:
+            fields = None
+        r = review.add(store, args.action, args.event, who=args.who, note=args.note, fields=fields,
+                       other=getattr(args, "other", None), mentions=getattr(args, "mentions", None))
+    except review.ReviewError as exc:
+        raise SystemExit(f"annales review {args.action}: {exc}")
+    print(review.describe(r))
+    return 0 if r["status"] == "applied" else 1
+
+
+def _list_reviewed(store) -> int:
+    """The timeline events an analyst reviewed, as they stand now."""
+    from . import export
+
+    rows = store.db.execute("SELECT id, review, record FROM fused_events WHERE review IS NOT NULL "
+                            "ORDER BY COALESCE(date_earliest, date_value, '9999'), id").fetchall()
+    for fid, state, record in rows:
+        ev = json.loads(record)
+        reviews = ", ".join(f"#{i}" for i in (ev.get("review") or {}).get("reviews") or [])
+        print(f"{fid}  {state:<9}  {export.date_words(ev.get('date')):<17}  {export.event_words(ev)}  [{reviews}]")
+    if not rows:
+        _err("no reviewed events")
     return 0
 
 
@@ -297,9 +399,16 @@ def _open_raw(path: str):
 def cmd_actors(args) -> int:
     from .actors import importers
 
+    if args.action != "stats" and not args.target:
+        raise SystemExit(f"annales: actors {args.action} needs a {'name' if args.action == 'show' else 'file or folder'}")
     if args.action == "import":
         n, path = importers.import_file(args.target, args.kb)
         _err(f"imported {n} actors into {path}")
+    elif args.action == "pack":
+        n, path = importers.build_pack(args.target, args.kb)
+        _err(f"wrote {n} actors into {path}")
+    elif args.action == "stats":
+        print(importers.stats())
     else:
         print(importers.show(args.target))
     return 0
@@ -330,8 +439,19 @@ def _input_args(p: argparse.ArgumentParser) -> None:
                    help="files or folders (.txt, .html, .jsonl, RSS/Atom feeds); folders are read recursively")
     p.add_argument("--metadata", metavar="FILE",
                    help="JSONL keyed by `file` or `id` giving published, outlet, url, title (as a crawler records them)")
+    p.add_argument("--reference-from-mtime", action="store_true",
+                   help="a document without crawl date takes its file's modification day as reference date "
+                        "for year inference (default: no reference date)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="worker processes (default 1; each loads the language models once)")
+                   help="worker processes, or Ray actors with --engine ray (default 1; each loads the "
+                        "language models once)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: this machine's processes (default); ray: Ray Data over an actor pool "
+                        "(pip install 'annales[ray]'), a local Ray unless --address is given")
+    p.add_argument("--address", metavar="ADDR",
+                   help="with --engine ray: join the Ray cluster at ADDR (e.g. ray://head:10001 or auto)")
+    p.add_argument("--shards", metavar="DIR",
+                   help="with --engine ray: keep the per-document Parquet output shards in DIR")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -345,6 +465,8 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--modality", help="asserted, alleged, denied, planned, possible…")
     p.add_argument("--source", help="a document id or an outlet")
     p.add_argument("--limit", type=int, help="at most this many events")
+    p.add_argument("--original", action="store_true",
+                   help="the machine's timeline as fusion made it, before the analyst's reviews")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -381,7 +503,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("timeline", help="a readable chronology of the stored events")
     _filter_args(p)
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text",
+                   help="text, or JSON Lines (with --top: one day per line, date, summary, events, sources)")
+    p.add_argument("--top", type=int, metavar="K",
+                   help="the K most important days, best first, each with a summary and its events")
+    p.add_argument("--lang", choices=("en", "fr"),
+                   help="language of the generated wording (default: English; with --top, the corpus' language)")
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("export", help="export events, mentions or the actor network")
@@ -406,10 +533,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_fuse)
 
-    p = sub.add_parser("actors", help="import actor dictionaries or show an actor's role history")
-    p.add_argument("action", choices=("import", "show"))
-    p.add_argument("target", help="a PETRARCH dictionary or Wikidata JSON file (import), or a name (show)")
-    p.add_argument("--kb", metavar="DIR", help="knowledge-base folder to import into (default ~/.annales/actors)")
+    _review_parser(sub)
+
+    p = sub.add_parser("actors", help="import actor dictionaries, show an actor's role history, KB statistics")
+    p.add_argument("action", choices=("import", "show", "stats", "pack"))
+    p.add_argument("target", nargs="?", default=None,
+                   help="a PETRARCH dictionary or Wikidata JSON file (import), a name (show), or the folder "
+                        "of the PETRARCH2/Phoenix dictionaries (pack: rebuilds the shipped lower-priority pack)")
+    p.add_argument("--kb", metavar="DIR", help="knowledge-base folder to import into (default ~/.annales/actors; "
+                                                "for pack: resources/actors/packs)")
     p.set_defaults(func=cmd_actors)
 
     p = sub.add_parser("serve", help="the web UI and JSON API over a database")
@@ -419,16 +551,78 @@ def build_parser() -> argparse.ArgumentParser:
                    help="another host name clients use to reach the server (requests naming any other "
                         "host are refused, against DNS rebinding); repeatable")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--writable", action="store_true", help="allow uploads through the API, on this machine only, with the token printed at start "
-                        "(read-only by default)")
+    p.add_argument("--writable", "--write", dest="writable", action="store_true",
+                   help="allow uploads and reviews (the event page's edit, reject and merge controls), on this "
+                        "machine only, with the token printed at start (read-only by default)")
     p.set_defaults(func=cmd_serve)
     return parser
+
+
+REVIEW_HELP = """Corrections an analyst makes to the timeline. They are stored as reviews, beside
+what the machine extracted and fused, and applied again after every ingest and every
+`annales fuse`: a review follows the mentions it was made on, so it holds when ids change.
+A review whose mentions all vanished (the articles changed) is kept and reported as no
+longer applying. `--original` on events, timeline and export shows the machine's timeline.
+
+examples:
+  annales review reject f-1a2b3c --note "a rumour, not a visit"
+  annales review edit f-4d5e6f --date 2023-07-26 --actor "Sergei Shoigu"
+  annales review edit f-4d5e6f --type CONSULT --place Pyongyang --place-country PRK
+  annales review merge f-4d5e6f f-7a8b9c
+  annales review split f-4d5e6f e-0123abcd4567
+  annales review log"""
+
+
+def _review_parser(sub) -> None:
+    p = sub.add_parser("review", help="reject, confirm, edit, merge or split timeline events; list and log reviews",
+                       description=REVIEW_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def common(q, event=True):
+        q.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+        if event:
+            q.add_argument("event", metavar="EVENT", help="timeline event id (as `annales events --format jsonl` "
+                                                          "or the web UI show it; old ids are followed)")
+            q.add_argument("--who", help="who makes the review (default: the user name)")
+            q.add_argument("--note", help="why, in a few words (shown by `annales review log`)")
+        q.set_defaults(func=cmd_review)
+
+    q = acts.add_parser("list", help="the reviewed events as they stand now")
+    common(q, event=False)
+    q = acts.add_parser("log", help="every review, oldest first, and whether it still applies")
+    common(q, event=False)
+    q.add_argument("--event", help="only the reviews of this timeline event")
+    common(acts.add_parser("reject", help="take an event out of the timeline (it was wrongly extracted)"))
+    common(acts.add_parser("confirm", help="mark an event as checked and right"))
+    q = acts.add_parser("edit", help="correct an event's type, actors, date, place or modality")
+    common(q)
+    q.add_argument("--type", metavar="EVENT", help="PLOVER event type, e.g. CONSULT")
+    q.add_argument("--actor", action="append", metavar="NAME",
+                   help="the actor (repeat for several; replaces them all). A knowledge-base name is linked "
+                        "(role as held on the event's date); 'Name (ISO3)' gives an unknown one a country")
+    q.add_argument("--recipient", action="append", metavar="NAME", help="the recipient, as --actor")
+    q.add_argument("--date", help="YYYY-MM-DD, YYYY-MM, YYYY or a range A..B")
+    q.add_argument("--place", help="where it happened, e.g. Pyongyang")
+    q.add_argument("--place-country", metavar="ISO3", help="the place's country, e.g. PRK")
+    q.add_argument("--modality", help="asserted, alleged, denied, planned, possible, hypothetical or negated")
+    q = acts.add_parser("merge", help="make two timeline events one (the first keeps its id)")
+    common(q)
+    q.add_argument("other", metavar="OTHER", help="the event to merge into EVENT")
+    q = acts.add_parser("split", help="take some mentions out of an event into an event of their own")
+    common(q)
+    q.add_argument("mentions", nargs="+", metavar="MENTION",
+                   help="mention ids of the event (see `annales events --format jsonl`: its `mentions`)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "workers", 1) < 1:
         raise SystemExit("annales: --workers must be at least 1")
+    if getattr(args, "engine", "local") != "ray" and (getattr(args, "address", None) or getattr(args, "shards", None)):
+        raise SystemExit("annales: --address and --shards go with --engine ray")
+    if getattr(args, "engine", "local") == "ray":
+        from . import distributed
+        distributed.require()
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:

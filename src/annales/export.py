@@ -24,7 +24,7 @@ CSV_COLUMNS = [
     "id", "date", "earliest", "latest", "precision", "date_source", "date_label", "event", "mode", "modality",
     "context", "actor", "actor_country", "recipient", "recipient_country", "location", "location_country",
     "quantity_value", "quantity_unit", "quantity_qualifier", "n_mentions", "n_sources", "sources",
-    "first_reported", "conflicts", "confidence", "cameo",
+    "first_reported", "conflicts", "confidence", "cameo", "reviewed",
 ]
 
 MENTION_COLUMNS = [
@@ -70,7 +70,8 @@ def csv_row(event: dict) -> list:
             _names(event.get("recipient")), _countries(event.get("recipient")),
             *_location_cells(event.get("location")), *_quantity_cells(event.get("quantity")),
             len(event.get("mentions") or []), len(event.get("sources") or []), SEP.join(event.get("sources") or []),
-            event.get("first_reported"), conflicts, event.get("confidence"), event.get("cameo")]
+            event.get("first_reported"), conflicts, event.get("confidence"), event.get("cameo"),
+            bool(event.get("reviewed"))]
 
 
 def mention_row(m: dict) -> list:
@@ -87,13 +88,49 @@ def mention_row(m: dict) -> list:
 
 # -- words ----------------------------------------------------------------------------
 
-def _phrases() -> dict:
-    return load_json("en", "phrases")
+def _phrases(lang: str = "en") -> dict:
+    """The wording of `lang` (resources/<lang>/phrases.json); English when the language has none."""
+    return load_json(lang, "phrases") or load_json("en", "phrases")
 
 
-def actor_label(a: dict) -> str:
+def actor_name(a: dict, lang: str = "en") -> str:
+    """The actor's name as written in `lang`: the knowledge base's name in that language for a
+    linked person or a country, else the name as found."""
+    from .actors.kb import default_kb
+
+    kb = default_kb()
+    if a.get("type") == "country" and a.get("country"):
+        return kb.country_name(a["country"], lang) or a.get("name") or a["country"]
+    ent = kb.get(a.get("id")) if a.get("id") else None
+    if ent is not None:
+        return (ent.names.get(lang) or [ent.name])[0]
+    return a.get("name") or a.get("text") or "?"
+
+
+def country_with_article(name: str, lang: str) -> str:
+    """'la Russie', 'les États-Unis', "l'Égypte", 'Israël': a country as a sentence names it, when the
+    language's wording gives article rules (resources/<lang>/phrases.json `country_articles`)."""
+    rules = _phrases(lang).get("country_articles")
+    if not rules or not name or name in rules["no_article"]:
+        return name
+    first = name.replace("-", " ").split()[0]
+    if first.endswith(tuple(rules["plural_endings"])) and name not in rules["masculine_names"]:
+        return rules["plural"] + name
+    feminine = first.endswith(tuple(rules["feminine_endings"])) and name not in rules["masculine_names"]
+    if name[0] in rules["vowels"]:
+        return rules["elided"] + name
+    return (rules["feminine"] if feminine else rules["masculine"]) + name
+
+
+def _contract(text: str, ph: dict) -> str:
+    for a, b in (ph.get("country_articles") or {}).get("contractions", {}).items():
+        text = text.replace(a, b)
+    return text
+
+
+def actor_label(a: dict, lang: str = "en") -> str:
     """'Andrey Belousov (RUS)' for a person or organisation, 'North Korea' for a country."""
-    name = a.get("name") or a.get("text") or "?"
+    name = actor_name(a, lang) if lang != "en" else (a.get("name") or a.get("text") or "?")
     if a.get("type") != "country" and a.get("country"):
         return f"{name} ({a['country']})"
     return name
@@ -111,54 +148,114 @@ def _form(template, many: bool) -> str:
     return template
 
 
-def date_words(d: dict | None) -> str:
+def date_words(d: dict | None, lang: str = "en") -> str:
     """The date as precise as it is, in words (dates_label): '29 Nov 2024', 'week to 29 Nov 2024'."""
-    return date_label(d)
+    return date_label(d, lang)
 
 
-def event_words(ev: dict) -> str:
-    """The event in words: 'North Korea supplies Russia: more than 10,000 soldiers'."""
-    ph = _phrases()
-    actors = [actor_label(a) for a in ev.get("actor") or []]
-    recipients = [actor_label(a) for a in ev.get("recipient") or []]
-    loc = (ev.get("location") or {}).get("name")
-    forms = ph["events"].get(f"{ev.get('event')}/{ev.get('mode')}") or ph["events"].get(ev.get("event") or "")
+def _forms(ev: dict, ph: dict):
+    """The wording of the event: by type and mode, else type and CAMEO code (signing vs support), else type."""
+    events, kind = ph["events"], ev.get("event") or ""
+    for key in (f"{kind}/{ev.get('mode')}", f"{kind}/{ev.get('cameo')}", kind):
+        if key in events:
+            return events[key]
+    return None
+
+
+def event_words(ev: dict, lang: str = "en", with_modality: bool = False, plain: bool | None = None) -> str:
+    """The event in words: 'North Korea supplies Russia: more than 10,000 soldiers'.
+
+    `plain` (the default for a language other than English, and for descriptions) names people
+    and countries as the language writes them, without country codes."""
+    ph = _phrases(lang)
+    plain = (lang != "en" or with_modality) if plain is None else plain
+    def named(a: dict) -> str:
+        name = actor_name(a, lang)
+        return country_with_article(name, lang) if a.get("type") == "country" else name
+
+    label = named if plain else (lambda a: actor_label(a, lang))
+    actors = list(dict.fromkeys(label(a) for a in ev.get("actor") or []))
+    recipients = [r for r in dict.fromkeys(label(a) for a in ev.get("recipient") or []) if r not in actors]
+    place = ev.get("location") or {}
+    loc = place.get("name")
+    in_country = bool(loc and place.get("country") and loc in _country_names(place["country"]))
+    if in_country:
+        if any(a.get("type") == "country" and a.get("country") == place["country"]
+               for a in (ev.get("actor") or []) + (ev.get("recipient") or [])):
+            loc = None                   # "visits Russia in Russia"
+        else:
+            loc = actor_name({"type": "country", "country": place["country"], "name": loc}, lang)
+            loc = country_with_article(loc, lang) if plain else loc
+    forms = _forms(ev, ph)
     actor = _join(actors, ph) or ph["unknown_actor"]
-    many = len(actors) > 1
+    plural = (ph.get("country_articles") or {}).get("plural")
+    many = len(actors) > 1 or bool(plain and plural and actors and actors[0].startswith(plural))   # "les États-Unis"
     if forms is None:
         text = ph["fallback"].format(event=ev.get("event"), actor=actor)
     elif recipients:
         text = _form(forms["recipient"], many).format(actor=actor, recipient=_join(recipients, ph), location=loc)
-    elif loc and "location" in forms:
+    elif loc and "location" in forms and not in_country:
         text = _form(forms["location"], many).format(actor=actor, location=loc)
         loc = None
     else:
         text = _form(forms["alone"], many).format(actor=actor)
     if loc and loc not in text:
-        text += ph["in_location"].format(location=loc)
+        text += ph["in_country" if in_country else "in_location"].format(location=loc)
     q = ev.get("quantity")
     if q and q.get("value") is not None:
         value = f"{q['value']:,}" if isinstance(q["value"], (int, float)) else str(q["value"])
-        text += " ".join(ph["quantity"].format(qualifier=q.get("qualifier") or "", value=value,
-                                               unit=q.get("unit") or "").split()).replace(" :", ":")
+        if lang != "en" and isinstance(q["value"], (int, float)):
+            value = value.replace(",", ph.get("thousands", ","))
+        words = " ".join(ph["quantity"].format(qualifier=q.get("qualifier") or "", value=value,
+                                               unit=q.get("unit") or "").split())
+        # French puts a space before the colon (the template starts with one); English does not
+        text += " " + words if ph["quantity"].startswith(" ") else words.replace(" :", ":")
+    modality = ev.get("modality") or "asserted"
+    if with_modality and modality != "asserted":
+        text += f" ({ph['modality'].get(modality, modality)})"
+    if plain:
+        text = _contract(text, ph)
+        return text[:1].upper() + text[1:]
     return text
 
 
-def chronology(events: list[dict]) -> str:
+def _country_names(iso3: str) -> set[str]:
+    from .actors.kb import default_kb
+
+    ent = default_kb().country(iso3)
+    return set(ent.all_names()) if ent is not None else set()
+
+
+def chronology(events: list[dict], lang: str = "en") -> str:
     """The readable timeline, one line per event, in the order given (the store's date order).
 
     Events whose text gives no time are listed after the dated ones, under their own
     heading: they cannot be placed on the timeline, but the analyst should see them.
     """
-    ph = _phrases()
+    ph = _phrases(lang)
     dated = [ev for ev in events if _has_date(ev)]
     undated = [ev for ev in events if not _has_date(ev)]
-    lines = [_chronology_line(ev, ph) for ev in dated]
+    lines = [_chronology_line(ev, ph, lang) for ev in dated]
     if undated:
         if lines:
             lines.append("")
         lines.append(ph["undated_heading"].format(n=len(undated)))
-        lines += [_chronology_line(ev, ph) for ev in undated]
+        lines += [_chronology_line(ev, ph, lang) for ev in undated]
+    return "\n".join(lines)
+
+
+def days_text(days: list[dict], lang: str = "en") -> str:
+    """The top days for a terminal: the day, its description and sources, then its best sentences."""
+    ph = _phrases(lang)
+    lines = [ph["days_heading"].format(n=len(days))]
+    for d in days:
+        n = d.get("sources") or 0
+        count = ph["sources"]["one"] if n == 1 else ph["sources"]["many"].format(n=n)
+        lines.append("")
+        lines.append(f"{d['date']}  {d.get('description') or ''}  [{count}]".replace("   [", "  ["))
+        for e in d.get("evidence") or []:
+            lines.append(f"    « {e['text']} »  ({e['doc']})" if (e.get("language") or lang) == "fr"
+                         else f"    \"{e['text']}\"  ({e['doc']})")
     return "\n".join(lines)
 
 
@@ -167,8 +264,8 @@ def _has_date(ev: dict) -> bool:
     return bool(d.get("value") or d.get("earliest") or d.get("latest"))
 
 
-def _chronology_line(ev: dict, ph: dict) -> str:
-    parts = [f"{date_words(ev.get('date')):<20}", event_words(ev)]
+def _chronology_line(ev: dict, ph: dict, lang: str = "en") -> str:
+    parts = [f"{date_words(ev.get('date'), lang):<20}", event_words(ev, lang, plain=False)]
     modality = ev.get("modality") or "asserted"
     if modality != "asserted":
         parts[-1] += f" ({ph['modality'].get(modality, modality)})"
@@ -177,6 +274,8 @@ def _chronology_line(ev: dict, ph: dict) -> str:
     if ev.get("conflicts"):
         slots = ", ".join(dict.fromkeys(c.get("slot", "") for c in ev["conflicts"]))
         extra.append("⚠ " + ph["conflict"].format(slots=slots))
+    if ev.get("reviewed"):
+        extra.append("✓ " + ph.get("reviewed", "reviewed"))
     return f"{parts[0]}  {parts[1]}  [{'; '.join(extra)}]"
 
 
@@ -259,7 +358,7 @@ GDELT_COLUMNS = [
     "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
     "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
     "NumMentions", "NumSources", "NumArticles", "AvgTone", "ActionGeo_FullName", "ActionGeo_CountryCode",
-    "DATEADDED", "SOURCEURL", "Modality", "PLOVEREvent",
+    "DATEADDED", "SOURCEURL", "Modality", "PLOVEREvent", "Reviewed",
 ]
 
 
@@ -294,7 +393,7 @@ def gdelt_row(ev: dict, docs: dict[str, dict]) -> list:
         1, code, code[:3], code[:2], quad_class(code) or "", GOLDSTEIN.get(code, GOLDSTEIN.get(code[:3], "")),
         len(ev.get("mentions") or []), len(ev.get("sources") or []), len(ev.get("sources") or []), "",
         loc.get("name") or "", loc.get("country") or "", (ev.get("first_reported") or "").replace("-", ""),
-        " ".join(urls), ev.get("modality") or "", ev.get("event") or "",
+        " ".join(urls), ev.get("modality") or "", ev.get("event") or "", 1 if ev.get("reviewed") else 0,
     ]
 
 
@@ -340,7 +439,7 @@ def plover_record(ev: dict, docs: dict[str, dict]) -> dict:
         "cite_info": [{"doc": s, **{k: v for k, v in docs.get(s, {}).items() if v}} for s in ev.get("sources") or []],
         "link": ev.get("id"), "mentions": ev.get("mentions"), "first_reported": ev.get("first_reported"),
         "comment": "; ".join(f"sources disagree on {c.get('slot')}" for c in ev.get("conflicts") or []) or None,
-        "coder": "annales",
+        "coder": "annales", "reviewed": bool(ev.get("reviewed")),
     }
 
 
@@ -509,6 +608,8 @@ def _arrow_type(column: str, values: list):
         return pa.int64()
     if column == "confidence":
         return pa.float64()
+    if column == "reviewed":
+        return pa.bool_()
     if column == "quantity_value":
         return pa.float64() if all(v is None or isinstance(v, (int, float)) for v in values) else pa.string()
     return pa.string()

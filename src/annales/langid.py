@@ -51,14 +51,29 @@ def stopword_votes(text: str) -> dict[str, int]:
     return {lang: sum(t in words for t in tokens) for lang, words in _stopwords().items()}
 
 
+def _sample(text: str) -> str:
+    """The first SAMPLE_CHARS of the text, or, when that stretch is mostly not letters (a run of
+    brackets, a table of figures), the first words of the text wherever they are."""
+    head = text[:SAMPLE_CHARS]
+    if sum(len(w) for w in _WORD.findall(head)) * 2 >= len(head):
+        return head
+    words, size = [], 0
+    for m in _WORD.finditer(text):
+        words.append(m.group(0))
+        size += len(words[-1]) + 1
+        if size >= SAMPLE_CHARS:
+            break
+    return " ".join(words)
+
+
 def identify(text: str, hint: str | None = None) -> tuple[str | None, float]:
     """(ISO 639-1 code, confidence) for `text`; (None, 0.0) when there are no letters.
 
     `hint` (e.g. an HTML lang attribute) only breaks ties on texts too short
     for either vote.
     """
-    sample = text[:SAMPLE_CHARS]
-    if not _WORD.search(sample):
+    sample = _sample(text)
+    if not sample:
         return None, 0.0
     lang, prob = _identifier().classify(sample)
     votes = stopword_votes(sample)

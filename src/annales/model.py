@@ -30,7 +30,7 @@ class RawDoc:
     published: str | None = None         # as supplied by metadata/feed: "2023-09-05", "2023-07", "2023" or None
     outlet: str | None = None
     title: str | None = None             # as supplied by metadata/feed
-    reference_date: str | None = None    # crawl date, else file mtime (ISO date): bounds year inference
+    reference_date: str | None = None    # crawl date (file mtime only if asked), ISO: bounds year inference
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -40,6 +40,7 @@ class SourceError:
 
     id: str
     reason: str
+    status: str = "failed"               # failed | ignored (a path that is not a document)
 
 
 @dataclass
@@ -62,6 +63,8 @@ class Document:
     kind: str = "text"
     language: str | None = None          # "fr", "en", other ISO 639-1, or None
     title: str | None = None
+    # text[:body_start] is the headline paragraph (later stages read it too), text[body_start:] the body
+    body_start: int = 0
     published: Published = field(default_factory=Published)
     outlet: str | None = None
     url: str | None = None
@@ -76,8 +79,13 @@ class Document:
         return {
             "doc": self.id, "language": self.language, "title": self.title,
             "published": self.published.to_dict(), "outlet": self.outlet, "url": self.url,
-            "text": self.text, "dropped": self.dropped,
+            "text": self.text, "body_start": self.body_start, "dropped": self.dropped,
         }
+
+    @property
+    def body(self) -> str:
+        """The article text without its headline."""
+        return self.text[self.body_start:]
 
 
 @dataclass

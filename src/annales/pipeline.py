@@ -103,7 +103,7 @@ def _map(fn: Callable[[RawDoc], Outcome], raws: list[RawDoc]) -> list[Outcome]:
 
 def _passthrough(item) -> Outcome | None:
     if isinstance(item, SourceError):
-        return Outcome(item.id, "failed", item.reason)
+        return Outcome(item.id, item.status, item.reason)
     return item if isinstance(item, Outcome) else None
 
 

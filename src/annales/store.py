@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from .model import Document, EventRecord, FusedEvent, event_from_dict
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # One list per version: a database at version N gets the statements of N+1… applied in order.
 MIGRATIONS: dict[int, list[str]] = {
@@ -112,7 +112,35 @@ MIGRATIONS: dict[int, list[str]] = {
         # bookmarks keep working).
         "CREATE TABLE fused_aliases (old TEXT PRIMARY KEY, new TEXT NOT NULL)",
     ],
+    # An analyst's reviews (annales.review), applied on top of every fusion. A review names the
+    # timeline event it was made on and the mentions behind it (id and a fingerprint that
+    # survives re-extraction), so it finds its event again after re-fusion. On fused_events,
+    # `review` is the reviewed state (NULL: as the machine made it) and `original` the
+    # machine's record when a review changed it; `made_by` marks the rows a split made.
+    5: [
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            who TEXT NOT NULL, at TEXT NOT NULL,
+            action TEXT NOT NULL,          -- reject | confirm | edit | merge | split
+            fused TEXT,                    -- the timeline event's id when the review was made
+            target TEXT NOT NULL,          -- JSON: the mentions it was made on
+            payload TEXT NOT NULL DEFAULT '{}',
+            note TEXT,
+            status TEXT NOT NULL DEFAULT 'applied',   -- applied | orphaned (its mentions vanished)
+            applied_to TEXT,               -- the timeline event it applies to now
+            problem TEXT)                  -- why it no longer applies""",
+        "ALTER TABLE fused_events ADD COLUMN review TEXT",
+        "ALTER TABLE fused_events ADD COLUMN original TEXT",
+        "ALTER TABLE fused_events ADD COLUMN made_by INTEGER",   # the review (a split) that made the row
+        "CREATE INDEX fused_events_review ON fused_events(review) WHERE review IS NOT NULL",
+    ],
 }
+
+# Reviewed states that take an event out of the timeline (the machine's original still shows them).
+HIDDEN_REVIEW = ("rejected", "merged")
+VISIBLE_SQL = "(f.review IS NULL OR f.review NOT IN ('rejected', 'merged'))"
+# The machine's timeline: every fused event but the parts a review split off, as fusion wrote it.
+ORIGINAL_SQL = "(f.made_by IS NULL)"
 
 
 def actor_key(a: dict) -> str:
@@ -127,6 +155,15 @@ def _chunks(ids: list, size: int = 500) -> Iterator[list]:
         yield ids[i:i + size]
 
 
+def shim_old_schema(db: sqlite3.Connection) -> None:
+    """Let a read-only connection to a store from before reviews answer the queries of this
+    version: a temporary view (it shadows the table) adds the review columns, empty."""
+    cols = {r[1] for r in db.execute("PRAGMA table_info(fused_events)")}
+    if cols and "review" not in cols:
+        db.execute("CREATE TEMP VIEW IF NOT EXISTS fused_events AS "
+                   "SELECT *, NULL AS review, NULL AS original, NULL AS made_by FROM main.fused_events")
+
+
 def current_id(db: sqlite3.Connection, fused_id: str) -> str | None:
     """Shared with the web layer, which reads the database without a Store."""
     if db.execute("SELECT 1 FROM fused_events WHERE id = ?", (fused_id,)).fetchone():
@@ -136,6 +173,11 @@ def current_id(db: sqlite3.Connection, fused_id: str) -> str | None:
     except sqlite3.OperationalError:         # a store from before aliases, opened read-only
         return None
     return row[0] if row else None
+
+
+def _reviewed_flag(rec: dict) -> dict:
+    rec.setdefault("reviewed", False)
+    return rec
 
 
 def _now() -> str:
@@ -159,7 +201,9 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys=ON")
-        if not readonly:
+        if readonly:
+            shim_old_schema(self.db)
+        else:
             self.migrate()
 
     # -- schema -------------------------------------------------------------
@@ -328,6 +372,14 @@ class Store:
             for ev in events:
                 self._insert_fused(ev, components.get(ev.id))
             self._alias_replaced()
+            self.apply_reviews()
+
+    def apply_reviews(self) -> list[dict]:
+        """Lay the analyst's reviews over the timeline again (after fusion rewrote part of it);
+        the reviews that stopped applying since the last time."""
+        from . import review
+
+        return review.apply(self)
 
     def _alias_replaced(self) -> None:
         """Point each replaced id (in old_links) at the new event holding most of its mentions."""
@@ -390,8 +442,11 @@ class Store:
 
     def fused_events(self, date_from: str | None = None, date_to: str | None = None, actor: str | None = None,
                      country: str | None = None, event_type: str | None = None, modality: str | None = None,
-                     source: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
-        """Fused events as EVENTS.md dicts, in chronological order, filtered.
+                     source: str | None = None, limit: int | None = None, offset: int = 0,
+                     original: bool = False) -> list[dict]:
+        """Fused events as EVENTS.md dicts, in chronological order, filtered, as reviewed
+        (`reviewed` says whether an analyst's review changed or confirmed it); with `original`,
+        the machine's timeline before review (filters still match the reviewed values).
 
         Dates filter by overlap: an event whose range touches [date_from, date_to] is kept.
         `actor` matches an actor id or a name (case-insensitive substring); `country` an ISO code
@@ -415,13 +470,13 @@ class Store:
             where.append("""f.id IN (SELECT fm.fused FROM fused_mentions fm JOIN mentions m ON m.id = fm.mention
                              JOIN documents d ON d.id = m.doc WHERE d.id = ? OR d.outlet = ?)""")
             args += [source, source]
-        sql = "SELECT f.record FROM fused_events f"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where.append(ORIGINAL_SQL if original else VISIBLE_SQL)
+        column = "COALESCE(f.original, f.record)" if original else "f.record"
+        sql = f"SELECT {column} FROM fused_events f WHERE " + " AND ".join(where)
         sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, f.date_latest, '9999') , f.id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"; args += [limit, offset]
-        return [json.loads(r[0]) for r in self.db.execute(sql, args)]
+        return [_reviewed_flag(json.loads(r[0])) for r in self.db.execute(sql, args)]
 
     def fused_ids_for_docs(self, doc_ids: Iterable[str]) -> set[str]:
         rows = self._in_query("SELECT DISTINCT fused FROM fused_sources WHERE doc IN ({})", list(doc_ids))

@@ -26,13 +26,17 @@ class ImportError_(ValueError):
 
 # ---------------------------------------------------------------- PETRARCH / Phoenix
 
-_CODE = re.compile(r"\[([~A-Z0-9]+)(?:\s+([<>]?\d{6})(?:\s*-\s*(\d{6}))?)?\s*\]")
+_CODE = re.compile(r"\[([~A-Z0-9]+)(?:\s+([<>]?(?:\d{8}|\d{6}))(?:\s*-\s*(\d{8}|\d{6}))?)?\s*\]")
 
 
-def _yymmdd(s: str) -> str:
-    """PETRARCH dates are yymmdd; years below 50 are 20xx."""
+def _yymmdd(s: str, century: int | None = None) -> str:
+    """PETRARCH dates are yymmdd (or yyyymmdd); years below 30 are 20xx (the dictionaries date from
+    2014), unless `century` is given (a start after its end belongs to the century before)."""
+    if len(s) == 8:
+        return f"{s[:4]}-{s[4:6]}-{s[6:8]}"
     yy, mm, dd = int(s[:2]), s[2:4], s[4:6]
-    return f"{2000 + yy if yy < 50 else 1900 + yy}-{mm}-{dd}"
+    year = (century if century is not None else (2000 if yy < 30 else 1900)) + yy
+    return f"{year}-{mm}-{dd}"
 
 
 def _petrarch_name(token: str) -> str:
@@ -48,8 +52,9 @@ def _code_role(code: str, start: str | None, end: str | None) -> Role:
     return Role(role="affiliation", of=country, start=start, end=end, code=code)
 
 
-def parse_petrarch(text: str, source: str = "<text>") -> list[dict]:
-    """Entities (as FORMAT.md dicts, without ids) from a PETRARCH actor dictionary."""
+def parse_petrarch(text: str, source: str = "<text>", strict: bool = True) -> list[dict]:
+    """Entities (as FORMAT.md dicts, without ids) from a PETRARCH actor dictionary; `raw` keeps the
+    name lines as written. Not strict: an unreadable line is skipped."""
     out: list[dict] = []
     cur: dict | None = None
     for n, raw in enumerate(text.splitlines(), 1):
@@ -59,19 +64,27 @@ def parse_petrarch(text: str, source: str = "<text>") -> list[dict]:
         head = _CODE.sub("", line).strip()
         if head.startswith("+") and cur is not None:
             cur["names"]["en"].append(_petrarch_name(head))
+            cur["raw"].append(head)
         elif head and not head.startswith("["):
-            cur = {"name": _petrarch_name(head), "type": "person", "names": {"en": [_petrarch_name(head)]}, "roles": []}
+            cur = {"name": _petrarch_name(head), "type": "person", "names": {"en": [_petrarch_name(head)]}, "roles": [],
+                   "raw": [head]}
             out.append(cur)
         elif head:
+            if not strict:
+                continue
             raise ImportError_(f"{source}:{n}: unreadable line: {raw.strip()!r}")
         for code, d1, d2 in _CODE.findall(line):
             if cur is None:
+                if not strict:
+                    continue
                 raise ImportError_(f"{source}:{n}: code before any name")
             if code.startswith("~"):
                 continue    # PETRARCH agent codes, not actors
             start = end = None
             if d1 and d2:
                 start, end = _yymmdd(d1), _yymmdd(d2)
+                if start > end:           # "460101-811007": both in the 1900s
+                    start = _yymmdd(d1, 1900)
             elif d1.startswith(">"):
                 start = _yymmdd(d1[1:])
             elif d1.startswith("<"):
@@ -224,6 +237,7 @@ def import_file(path: str, dest_dir: str | None = None, kb: KnowledgeBase | None
     with out.open("w", encoding="utf-8") as f:
         for d in dicts:
             d["id"] = _assign_id(d, kb)   # two entries for one entity are merged when the base is loaded
+            d.pop("raw", None)
             f.write(json.dumps({k: v for k, v in d.items() if v is not None}, ensure_ascii=False) + "\n")
     if kb is default_kb():
         default_kb.cache_clear()         # the next default_kb() sees the new file
@@ -274,4 +288,153 @@ def _show_one(e: Entity, kb: KnowledgeBase) -> str:
         lines.append(f"  {span}  {kb.role_label(r)}{code}")
     if not e.roles and e.type == "person":
         lines.append("  no roles recorded")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the shipped PETRARCH2 / Phoenix pack
+
+PACK_NOTICE = """Actors in petrarch2.jsonl are converted from the PETRARCH2 / Phoenix actor dictionaries
+(Phoenix.Countries.actors.txt, Phoenix.International.actors.txt, Phoenix.MilNonState.actors.txt)
+of the Open Event Data Alliance, by `annales actors pack`. They are a lower-priority pack: the
+curated knowledge base wins wherever both know an actor. Their licence follows.
+
+"""
+
+
+def _cased(word: str, lower: set[str]) -> str:
+    """'AL-ASSAD' -> 'al-Assad', 'MORSI' -> 'Morsi' (particles stay lower case)."""
+    if re.fullmatch(r"[IVX]+", word):
+        return word                                   # "MOHAMMED_VI_": a regnal number
+    parts = word.split("-")
+    out = [p.lower() if p.lower() in lower and (k < len(parts) - 1 or len(parts) == 1) else p.capitalize()
+           for k, p in enumerate(parts)]
+    return "-".join(out)
+
+
+def _pack_name(token: str, lower: set[str], first: bool, person: bool = False,
+               demonyms: frozenset = frozenset()) -> str | None:
+    """A PETRARCH name line as the press writes it; None for what the pack must not hold
+    (single words, parentheses or digits; for a person's synonyms, a title or a demonym in it:
+    "Russian President Vladimir Putin" is the role phrases' job)."""
+    raw = token.strip().strip("+").strip()
+    raw = re.sub(r"_?\([^)]*\)_?", "_", raw)          # "ANIMAL_LIBERATION_FRONT_(ALF)_"
+    words = [w for w in raw.split("_") if w]
+    while words and words[0].lower() in ("the", "a", "an"):      # "THE_UN_": the linker drops articles itself
+        words = words[1:]
+    titles = set(VOCAB["petrarch"]["pack"]["title_words"])
+    if len(words) < 2 or any(re.search(r"[\d/&]", w) for w in words):
+        return None
+    if not first and words[0].lower() in titles:
+        return None
+    org_words = set(VOCAB["petrarch"]["pack"]["org_words"])
+    parts = {p.rstrip(".") for w in words for p in w.lower().split("-")}
+    if person and not first and (words[0].lower() in demonyms or parts & (titles | org_words)):
+        return None          # "Mr. Obama", "President-Elect Obama", "Obama Administration"
+    return " ".join(_cased(w, lower) if (k == 0 or w.lower() not in lower) else w.lower()
+                    for k, w in enumerate(words))
+
+
+def _pack_type(kind: str, codes: list[str], dated: bool, name: str) -> str | None:
+    if kind == "armed_groups":
+        return "group"
+    org_words = set(VOCAB["petrarch"]["pack"]["org_words"])
+    if any(w in org_words for w in fold(name).replace("-", " ").split()):
+        return "organization"
+    if kind == "international":
+        return "person" if dated or any(c.endswith("ELI") for c in codes) else "organization"
+    if all(len(c) == 3 for c in codes):
+        return None                                   # a country, city or demonym: the gazetteer's job
+    return "person"
+
+
+def _keep(d: dict, typ: str) -> bool:
+    """Businesses are not political actors; people whose every post ended before `since` are out of scope."""
+    pk = VOCAB["petrarch"]["pack"]
+    if any((d.get("code") or "").startswith(p) for p in pk["skip_code_prefixes"]):
+        return False
+    if typ == "person" and d["roles"]:
+        return any(not r.get("end") or r["end"] >= pk["since"] for r in d["roles"])
+    return True
+
+
+def pack_entities(path: Path, kind: str, countries: set[str], demonyms: frozenset = frozenset()) -> list[dict]:
+    """The entities of one PETRARCH dictionary, cleaned for the shipped pack."""
+    lower = set(VOCAB["petrarch"]["pack"]["lower_words"])
+    text = path.read_text(encoding="utf-8", errors="replace")
+    out = []
+    for d in parse_petrarch(text, str(path), strict=False):
+        names = d["raw"]
+        codes = [r["code"] for r in d["roles"] if r.get("code")]
+        dated = any(r.get("start") or r.get("end") for r in d["roles"])
+        typ = _pack_type(kind, codes, dated, d["name"]) if codes else None
+        if typ is None:
+            continue
+        clean = [n for k, x in enumerate(names) if (n := _pack_name(x, lower, k == 0, typ == "person", demonyms))]
+        clean = list(dict.fromkeys(clean))
+        if not clean or not _keep(d, typ):
+            continue
+        country = next((c[:3] for c in reversed(codes) if c[:3] in countries), None)
+        roles = [dict(r, of=r["of"] if r.get("of") in countries else None) for r in d["roles"]
+                 if typ == "person"]
+        out.append({"name": clean[0], "type": typ, "country": country, "code": codes[-1] if codes else None,
+                    "names": {"en": clean}, "roles": roles})
+    return out
+
+
+def build_pack(src_dir: str, dest_dir: str | None = None) -> tuple[int, str]:
+    """`annales actors pack DIR`: convert the PETRARCH2/Phoenix dictionaries of DIR into
+    `packs/petrarch2.jsonl` (ids `px-...`) with the licence notice next to it."""
+    from .kb import PACK_DIR, SHIPPED_DIR
+    src = Path(src_dir)
+    files = VOCAB["petrarch"]["pack"]["files"]
+    if not all((src / f).is_file() for f in files):
+        raise ImportError_(f"{src_dir}: expected the PETRARCH2 dictionaries {', '.join(files)}")
+    rows = [json.loads(x) for x in (SHIPPED_DIR / "countries.jsonl").read_text(encoding="utf-8").splitlines()
+            if x.strip()]
+    countries = {r["id"] for r in rows}
+    demonyms = frozenset(w.lower() for r in rows for w in (r.get("demonyms") or {}).get("en", []))
+    dest = Path(dest_dir) if dest_dir else PACK_DIR
+    dest.mkdir(parents=True, exist_ok=True)
+    seen: dict[str, int] = {}
+    n = 0
+    with (dest / "petrarch2.jsonl").open("w", encoding="utf-8") as f:
+        for fname, kind in files.items():
+            for d in pack_entities(src / fname, kind, countries, demonyms):
+                base = "px-" + _slug(d["name"])
+                seen[base] = seen.get(base, 0) + 1
+                d["id"] = base if seen[base] == 1 else f"{base}-{seen[base]}"
+                d = {"id": d.pop("id"), **d}
+                f.write(json.dumps({k: v for k, v in d.items() if v not in (None, [])}, ensure_ascii=False) + "\n")
+                n += 1
+    licence = (src / "LICENSE").read_text(encoding="utf-8") if (src / "LICENSE").is_file() else ""
+    (dest / "petrarch2.NOTICE.txt").write_text(PACK_NOTICE + licence, encoding="utf-8")
+    return n, str(dest / "petrarch2.jsonl")
+
+
+# ---------------------------------------------------------------- statistics
+
+def stats(kb: KnowledgeBase | None = None) -> str:
+    """`annales actors stats`: what the knowledge base holds, curated and from packs."""
+    from collections import Counter
+    kb = kb or default_kb()
+    ents = list(kb.entities.values())
+    by_src = Counter((e.pack or "curated", e.type) for e in ents)
+    people = [e for e in ents if e.type == "person" and not e.pack]
+    posts = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister")
+    role_counts = Counter(r.role for e in people for r in e.roles)
+    countries_with = {p: {r.of for e in people for r in e.roles if r.role == p and r.of} for p in posts}
+    lines = [f"entities: {len(ents)}"]
+    for (src, typ), n in sorted(by_src.items()):
+        lines.append(f"  {src:<10} {typ:<13} {n}")
+    lines.append(f"curated people with dated roles: {sum(1 for e in people if e.roles)}, "
+                 f"with gender: {sum(1 for e in people if e.gender)}")
+    lines.append(f"curated roles: {sum(role_counts.values())} "
+                 f"({', '.join(f'{k} {v}' for k, v in role_counts.most_common(8))})")
+    for p in posts:
+        lines.append(f"  countries with a {p.replace('_', ' ')} on record: {len(countries_with[p])}")
+    lines.append(f"international bodies with a head on record: "
+                 f"{len({r.org for e in people for r in e.roles if r.org})}")
+    lines.append(f"names (surface forms): {len(kb.by_name)}")
+    if kb.warnings:
+        lines.append(f"warnings: {len(kb.warnings)} (first: {kb.warnings[0]})")
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from ..model import Actor
 from ..resources import ROOT, load_json
 
 SHIPPED_DIR = ROOT / "actors"
+PACK_DIR = SHIPPED_DIR / "packs"     # lower-priority packs (PETRARCH2/Phoenix), read after every curated file
 VOCAB = json.loads((Path(__file__).parent / "vocab.json").read_text(encoding="utf-8"))
 
 
@@ -36,10 +37,13 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 def fold(s: str) -> str:
     """Lower case without accents; letters like œ/ß kept as they are."""
+    if s.isascii():
+        return s.lower()
     s = unicodedata.normalize("NFKD", s)
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=200_000)
 def norm(s: str, lang: str | None = None) -> str:
     """Matching key: case, accents, hyphens, apostrophes and leading articles ignored
     (the articles of `lang`, or of every language with data when None)."""
@@ -133,6 +137,11 @@ class Entity:
     capital_variants: dict[str, list[str]] = field(default_factory=dict)
     metonym_for: str | None = None
     executive: str | None = None         # countries: the post that leads the government ("the Japanese leader")
+    gender: str | None = None            # "m" | "f" (people): pronoun and role-phrase agreement
+    born: str | None = None
+    died: str | None = None
+    kind: str | None = None              # organisations: news_agency, newspaper, broadcaster, igo ...
+    pack: str | None = None              # the lower-priority pack the entity comes from, None when curated
     kb: "KnowledgeBase | None" = field(default=None, repr=False, compare=False)
 
     def capitals(self) -> dict[str, list[str]]:
@@ -156,7 +165,9 @@ class Entity:
     def roles_on(self, date: str | None, to: str | None = None) -> list[Role]:
         prio = VOCAB["role_priority"]
         held = [r for r in self.roles if r.held(date, to)]
-        return sorted(held, key=lambda r: prio.index(r.role) if r.role in prio else len(prio))
+        # a dated tenure says more about that day than an undated affiliation ("EGYELI" for life)
+        return sorted(held, key=lambda r: (prio.index(r.role) if r.role in prio else len(prio),
+                                           r.start is None and r.end is None))
 
     def role_on(self, date: str | None) -> Role | None:
         held = self.roles_on(date)
@@ -210,7 +221,8 @@ def entity_from_dict(d: dict) -> Entity:
                   demonyms={lg: list(v) for lg, v in (d.get("demonyms") or {}).items()},
                   capital=dict(d.get("capital") or {}),
                   capital_variants={lg: list(v) for lg, v in (d.get("capital_variants") or {}).items()},
-                  metonym_for=d.get("metonym_for"), executive=d.get("executive"))
+                  metonym_for=d.get("metonym_for"), executive=d.get("executive"), gender=d.get("gender"),
+                  born=d.get("born"), died=d.get("died"), kind=d.get("kind"))
 
 
 def _merge(a: Entity, b: Entity) -> None:
@@ -225,7 +237,7 @@ def _merge(a: Entity, b: Entity) -> None:
     for r in b.roles:
         if r not in a.roles:
             a.roles.append(r)
-    for k in ("country", "code", "wikidata", "metonym_for", "executive"):
+    for k in ("country", "code", "wikidata", "metonym_for", "executive", "gender", "born", "died", "kind"):
         if getattr(b, k):
             setattr(a, k, getattr(b, k))
     if b.type and b.type != "person":
@@ -252,7 +264,10 @@ class KnowledgeBase:
 
     # -- loading
     @classmethod
-    def load(cls, extra_dirs: list[str] | None = None, shipped: bool = True, user: bool = True) -> "KnowledgeBase":
+    def load(cls, extra_dirs: list[str] | None = None, shipped: bool = True, user: bool = True,
+             packs: bool | None = None) -> "KnowledgeBase":
+        """Curated files (shipped, user, extra), then the shipped packs (`packs` defaults to `shipped`;
+        ANNALES_KB_PACKS=0 turns them off)."""
         dirs: list[Path] = []
         if shipped:
             dirs.append(SHIPPED_DIR)
@@ -264,18 +279,72 @@ class KnowledgeBase:
             if d.is_dir():
                 for path in sorted(d.glob("*.jsonl")):
                     kb._read_file(path)
+        if shipped:
+            kb._add_iso_names()
         kb._index()
+        if packs is None:
+            packs = shipped and os.environ.get("ANNALES_KB_PACKS", "1") != "0"
+        if packs and PACK_DIR.is_dir():
+            for path in sorted(PACK_DIR.glob("*.jsonl")):
+                kb._read_file(path, pack=path.stem)
+            kb._index()
         return kb
 
-    def _read_file(self, path: Path) -> None:
+    def _read_file(self, path: Path, pack: str | None = None) -> None:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             line = line.strip()
             if not line or line.startswith("#") or line.startswith("//"):
                 continue
             try:
-                self.add(entity_from_dict(json.loads(line)))
+                e = entity_from_dict(json.loads(line))
+                if pack:
+                    e.pack = pack
+                    self._add_pack(e)
+                else:
+                    self.add(e)
             except (ValueError, TypeError, AttributeError) as e:  # a bad line must not lose the base
                 self.warnings.append(f"{path}:{n}: {e}")
+
+    def _add_iso_names(self) -> None:
+        """The ISO 3166 names (pycountry, with its French locale) of the countries the base holds,
+        where the curated file lacks them ("Arab Republic of Egypt", "République arabe d'Égypte")."""
+        try:
+            from ..gazetteer import iso_countries
+            iso = iso_countries()
+        except Exception:      # the gazetteer is optional: the curated names stay
+            return
+        taken = {norm(n) for e in self.entities.values() for n in e.all_names()}
+        for code, c in self.countries_in_file().items():
+            for lg, ns in (iso.get(code) or {}).get("names", {}).items():
+                new = [n for n in ns if norm(n) not in taken]
+                if new:
+                    c.names[lg] = c.names.get(lg, []) + new
+                    taken |= {norm(n) for n in new}
+
+    def countries_in_file(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities.values() if e.type == "country"}
+
+    def _add_pack(self, e: Entity) -> None:
+        """A pack entity after the curated base is indexed: curated entities win. One the curated base
+        already knows by a full name only lends it its other spellings; a name of another curated
+        entity is dropped from the pack entity."""
+        same_kind = ("person",) if e.type == "person" else ("organization", "group")
+        owners = {i for n in e.all_names() for i in self.by_name.get(norm(n), [])
+                  if not self.entities[i].pack}
+        known = [i for i in owners if self.entities[i].type in same_kind]
+        if len(known) == 1:
+            cur = self.entities[known[0]]
+            free = [n for n in e.names.get("en", []) if norm(n) not in self.by_name]    # new spellings only
+            cur.names["en"] = list(dict.fromkeys(cur.names.get("en", []) + free))
+            return
+        if owners:
+            keep = {lg: [n for n in ns if not self.by_name.get(norm(n))] for lg, ns in e.names.items()}
+            if not any(keep.values()):
+                return
+            e.names = keep
+            if norm(e.name) in self.by_name:
+                e.name = next(n for ns in keep.values() for n in ns)
+        self.add(e)
 
     def add(self, e: Entity) -> None:
         e.kb = self
@@ -322,14 +391,15 @@ class KnowledgeBase:
                 org: str | None = None) -> list[Entity]:
         """Who held `role` of country `of` (host `to` for ambassadors; organisation `org` for posts in
         international bodies) on `date`; partial dates are ranges."""
-        formal, acting = [], []
+        formal, acting, packed = [], [], []
         for e, r in self.role_index.get(role, []):
             if (of is None or r.of == of) and (org is None or r.org == org) and r.held(date, to):
-                lst = acting if r.acting else formal
+                lst = packed if e.pack else acting if r.acting else formal
                 if e not in lst:
                     lst.append(e)
-        # an acting holder overlaps the formal one (a suspended president): the formal holder answers
-        found = formal or acting
+        # an acting holder overlaps the formal one (a suspended president): the formal holder answers;
+        # a pack's holder only where the curated offices say nothing
+        found = formal or acting or packed
         if not found and role == "leader" and of:
             # "le dirigeant chinois": only a few countries have a supreme leader; elsewhere the press
             # means whoever runs the executive (the president, or the prime minister where the head

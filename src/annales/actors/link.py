@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -116,10 +117,10 @@ class Matcher:
         self.not_name = self.stop | self.titles | {t for r in self.role_nouns for t in r} | {
             k[0] for k, es in self.table.items() if len(k) == 1 and any(e.kind in ("demonym", "ambig") for e in es)}
 
-    def _add(self, name: str, entry: Entry) -> None:
-        key = _key(name)
+    def _add(self, name: str, entry: Entry, key: tuple | None = None, caps: tuple | None = None) -> None:
+        key = key if key is not None else _key(name)
         if key:
-            entry.caps = _caps(name)
+            entry.caps = caps if caps is not None else _caps(name)
             lst = self.table.setdefault(key, [])
             same = next((e for e in lst if e.kind == entry.kind and e.target == entry.target), None)
             if same is None:
@@ -142,6 +143,8 @@ class Matcher:
             for n in e.all_names():
                 short = e.type == "person" and len(_key(n)) == 1
                 self._add(n, Entry("person_short" if short else kind, e.id))
+            if e.pack:
+                continue        # a pack's people link by their exact names only: no fuzzy look-ups
             if e.type == "person" and e.country:
                 self.people_by_country.setdefault(e.country, []).append(e)
             if e.type == "person":
@@ -149,9 +152,15 @@ class Matcher:
                     if len(_key(n)) >= 2:
                         self.person_keys.append(" ".join(_key(n)))
                         self.person_key_ids.append(e.id)
+        self._add_cities()
         for word, iso in lang_data(lang).get("ambiguous_demonyms", {}).items():
             if not any(x.kind in ("demonym", "country") for x in self.table.get(_key(word), [])):
                 self._add(word.lower(), Entry("ambig", iso))
+
+    def _add_cities(self) -> None:
+        """The gazetteer's cities (all spellings, whatever the language): places, with coordinates."""
+        for name, key, caps, id in _city_keys():
+            self._add(name, Entry("city", id), key, caps)
 
     def _compile(self, pattern: str) -> list[Elem]:
         elems = []
@@ -164,6 +173,17 @@ class Matcher:
             alts = [_key(a) for a in piece.rstrip("?").split("|")]
             elems.append(Elem(alts=[a for a in alts if a], optional=opt))
         return elems
+
+
+@lru_cache(maxsize=1)
+def _city_keys() -> list[tuple[str, tuple, tuple, str]]:
+    """(name, token key, capitals, city id) for every city spelling, computed once per process."""
+    try:
+        from ..gazetteer import cities
+        found = cities()
+    except Exception:     # the gazetteer is optional: countries and capitals still come from the base
+        return []
+    return [(n, _key(n), _caps(n), c.id) for c in found for n in c.names]
 
 
 def _index_patterns(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
@@ -183,15 +203,16 @@ def _index_patterns(patterns: list[Pattern]) -> dict[str, list[Pattern]]:
     return out
 
 
-_MATCHERS: dict[tuple[int, int, str], Matcher] = {}
-
-
 def matcher(kb: KnowledgeBase, lang: str) -> Matcher:
-    """Built once per process, knowledge base and language."""
-    key = (id(kb), kb.version, lang)
-    if key not in _MATCHERS:
-        _MATCHERS[key] = Matcher(kb, lang)
-    return _MATCHERS[key]
+    """Built once per knowledge base, state of it and language; kept on the base itself (not in a
+    module-level table keyed by id(), which outlived the base and could meet its id again)."""
+    cache = kb.__dict__.setdefault("_matchers", {})
+    key = (kb.version, lang)
+    if key not in cache:
+        for old in [k for k in cache if k[0] != kb.version]:
+            del cache[old]            # built from an older state of this base
+        cache[key] = Matcher(kb, lang)
+    return cache[key]
 
 
 def _stop_words(lang: str) -> set[str]:
@@ -223,7 +244,7 @@ class Cand:
 
 
 PRIORITY = {"role": 0, "group": 0, "members": 0, "person": 1, "org": 2, "metonym": 2, "country": 3, "capital": 3,
-            "person_short": 4, "ner": 5, "ner_org": 6}
+            "person_short": 4, "city": 4.5, "ner": 5, "ner_org": 6}
 
 
 def _dict_matches(m: Matcher, text: str, toks: list[Tok]) -> list[list[tuple[int, Entry]]]:
@@ -497,7 +518,8 @@ def _drop_bad_ner(cands: list[Cand]) -> list[Cand]:
 
     def bad(c: Cand) -> bool:
         return any(k.start < c.end and c.start < k.end
-                   and not (k.start >= c.start and k.end <= c.end and k.kind in ("person_short", "country", "capital"))
+                   and not (k.start >= c.start and k.end <= c.end
+                            and k.kind in ("person_short", "country", "capital", "city"))
                    for k in known)
     return [c for c in cands if c.kind not in ("ner", "ner_org") or not bad(c)]
 
@@ -571,6 +593,17 @@ def _unlinked(kb: KnowledgeBase, surface: str, country: str | None, role: tuple 
         label = kb.role_label(Role(role=role[0], of=role[1], to=role[2]))
         code = _sector_code(role[1], role[0])
     return Actor(name=surface, country=country, type=type_, id=None, role=label, code=code, text=surface)
+
+
+def _role_of_country(kb: KnowledgeBase, surface: str | None, of: str, role: str | None, to: str | None = None,
+                     former: bool = False) -> Actor:
+    """A post nobody (or several people) held on the date, or a former or generic holder: the
+    country in that role ("président américain" -> United States, role "president of the United
+    States"; a former holder keeps only the sector code), never a person named after the post."""
+    a = kb.country_actor(of, surface, code=_sector_code(of, role))
+    if role and role != "counterpart" and not former:
+        a.role = kb.role_label(Role(role=role, of=of, to=to))
+    return a
 
 
 def _fuzzy(kb: KnowledgeBase, m: Matcher, surface: str, role: tuple | None, country: str | None,
@@ -674,6 +707,8 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
             mention = ActorMention(c.start, c.end, surface, actor, "org", 0.6)
         elif c.kind in ("country", "capital"):
             mention = ActorMention(c.start, c.end, surface, kb.country_actor(c.targets[0], surface), c.kind)
+        elif c.kind == "city":
+            mention = _city_mention(kb, c, surface)
         elif c.kind == "members" and c.of and kb.get(c.of):
             mention = ActorMention(c.start, c.end, surface, kb.get(c.of).to_actor(surface, date), "org")
         elif c.kind == "group" and c.of:
@@ -683,8 +718,20 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
             mention = None if _other_country_follows(m, starts, c) else _resolve_role_cand(kb, c, surface, date, by_role)
         if mention is not None:
             out.append(mention)
-    out += _short_forms(text, toks, out, families, m)
+    shorts = _short_forms(text, toks, [x for x in out if x.kind != "city"], families, m)
+    taken = {(x.start, x.end) for x in shorts}      # a family name of someone named in full beats a city
+    out = [x for x in out if not (x.kind == "city" and (x.start, x.end) in taken)] + shorts
     return sorted(out, key=lambda x: x.start)
+
+
+def _city_mention(kb: KnowledgeBase, c: Cand, surface: str) -> ActorMention | None:
+    """A city of the gazetteer: a place of its country (the extractor takes the name and coordinates)."""
+    from ..gazetteer import city
+    found = [x for x in (city(t) for t in c.targets) if x]
+    if not found:
+        return None
+    best = max(found, key=lambda x: x.population)        # "Alexandria": Egypt's, not Virginia's
+    return ActorMention(c.start, c.end, surface, kb.country_actor(best.country, surface), "city", 0.8)
 
 
 def _kb_families(kb: KnowledgeBase, actor: Actor) -> set[str]:
@@ -717,15 +764,22 @@ def _resolve_named(kb, c: Cand, surface, date, families) -> ActorMention | None:
         local = _local_family(fold(surface), c.start, families)
         if local:
             return ActorMention(c.start, c.end, surface, _with_text(local, surface), "short", 0.9)
-        if len(c.targets) != 1:
+        alive = [t for t in c.targets if _alive(kb.get(t), date)]
+        if len(alive) != 1:
             return None
-        return ActorMention(c.start, c.end, surface, kb.get(c.targets[0]).to_actor(surface, date), "short", 0.8)
+        return ActorMention(c.start, c.end, surface, kb.get(alive[0]).to_actor(surface, date), "short", 0.8)
     if len(c.targets) != 1:
         return None
     e = kb.get(c.targets[0])
     if c.kind == "metonym":
         return ActorMention(c.start, c.end, surface, kb.country_actor(e.metonym_for, surface, code=e.code), "capital")
     return ActorMention(c.start, c.end, surface, e.to_actor(surface, date), "org")
+
+
+def _alive(e: Entity | None, date: str | None) -> bool:
+    """A bare short name ("Kim") never stands for someone dead by the reference date."""
+    died = e.died if e else None
+    return not (died and date and died[:len(date)] < date[:len(died)])
 
 
 def _with_text(a: Actor, surface: str) -> Actor:
@@ -778,7 +832,7 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
     if c.of is None:
         return None   # "le vice-ministre de la Défense" with no country and no earlier holder: nothing to say
     if c.not_current:   # a former/future or generic holder: the country is known, the person is not
-        actor = Actor(name=surface, country=c.of, type="person", text=surface)
+        actor = _role_of_country(kb, surface, c.of, c.role, c.to, former=True)
         # no role key: re-resolving at the event's date (resolve_role) must not name anyone either
         return RoleMention(c.start, c.end, surface, actor, "role", 0.5, None, c.of, c.to)
     actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to),
@@ -807,7 +861,7 @@ def resolve_role(mention: RoleMention, date: str | None, kb: KnowledgeBase | Non
     holders = kb.holders(mention.role_key, mention.role_of, date, mention.role_to)
     if len(holders) == 1:
         return holders[0].to_actor(mention.text, date)
-    return _unlinked(kb, mention.text, mention.role_of, (mention.role_key, mention.role_of, mention.role_to))
+    return _role_of_country(kb, mention.text, mention.role_of, mention.role_key, mention.role_to)
 
 
 def counterpart(actor: Actor, country: str | None, date: str | None, kb: KnowledgeBase | None = None) -> Actor | None:
@@ -824,7 +878,7 @@ def counterpart(actor: Actor, country: str | None, date: str | None, kb: Knowled
     holders = kb.holders(key, country, date)
     if len(holders) == 1:
         return holders[0].to_actor(None, date)
-    return _unlinked(kb, kb.role_label(Role(key, country)), country, (key, country, None))
+    return _role_of_country(kb, None, country, key)
 
 
 def _role_key_from_label(kb: KnowledgeBase, label: str | None) -> str | None:

@@ -13,7 +13,8 @@ import re
 from .. import nlp
 from ..model import Document, EventRecord
 from . import dates, frames, merge, modality, quantity, syntax
-from .actors import ROLE_OF, DocContext, Resolver, country, find_mentions, key, redate_roles
+from ..gazetteer import locate
+from .actors import DocContext, Resolver, country, find_mentions, key, redate_roles, settle_actors
 from .lexicon import Lexicon, default_cameo, lexicon
 from .text import Sentence, dateline, split
 
@@ -43,7 +44,7 @@ def extract_many(docs: list[Document], batch_size: int = BATCH, raise_errors: bo
             todo.setdefault(lang, []).append((i, chosen))
     for lang, items in todo.items():
         lex, pipe = lexicon(lang), nlp.load(lang)
-        texts = [s.text for _, chosen in items for s in chosen]
+        texts = [parseable(s.text) for _, chosen in items for s in chosen]
         parsed = iter(pipe.pipe(texts, batch_size=batch_size, disable=_unneeded(pipe, lex)))
         for i, chosen in items:
             pairs = [(s, next(parsed)) for s in chosen]
@@ -57,6 +58,19 @@ def extract_many(docs: list[Document], batch_size: int = BATCH, raise_errors: bo
     return out
 
 
+MAX_SENTENCE = 5000                              # characters given to the parser per sentence
+_RUN = re.compile(r"([^\w\s])\1{19,}")
+
+
+def parseable(text: str) -> str:
+    """What the parser is given for one sentence: spaCy's tokenizer is quadratic in a run of one
+    punctuation mark ("((((…"), and a 'sentence' of many thousand characters is a list or a table,
+    not prose, whose parse costs memory for nothing. Runs become one mark and spaces, and the
+    sentence is cut at MAX_SENTENCE: lengths and offsets below the cut do not change."""
+    text = _RUN.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - 1), text)
+    return text[:MAX_SENTENCE]
+
+
 def _unneeded(pipe, lex: Lexicon) -> list[str]:
     """Components the extractor does not read (extract_syntax.json `disable`). NER is the costliest
     part of the French pipeline; names then come from the actor linker's dictionary and rules."""
@@ -64,7 +78,6 @@ def _unneeded(pipe, lex: Lexicon) -> list[str]:
 
 
 def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) -> list[EventRecord]:
-    ROLE_OF.clear()                  # a document that failed half-way must not leave its roles behind
     mentions = find_mentions(doc, [(s.start, d) for s, d in parsed], lex)
     ctx = DocContext(doc, lex, mentions)
     ctx.sent_starts = [s.start for s in split(doc.text, set(lex.mod.get("abbreviations", ())))]
@@ -88,9 +101,9 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
     pub = doc.published.value if doc.published else None
     for c in cands:
         if c.date is not None:
-            c.actor = redate_roles(c.actor, c.date.value, pub)
-            c.recipient = redate_roles(c.recipient, c.date.value, pub)
-    ROLE_OF.clear()
+            c.actor = redate_roles(c.actor, c.date.value, pub, ctx.roles)
+            c.recipient = redate_roles(c.recipient, c.date.value, pub, ctx.roles)
+    cands = [c for c in cands if settle_actors(c)]       # media are sources; nameless posts their countries
     _dateline_place(doc, cands, ctx)
     return _records(doc, cands, lex, times)
 
@@ -328,5 +341,7 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon, times=(
     for g, b in zip(groups, best):
         if all(c.headline for c in g):
             continue                     # a title or a teaser alone does not make an event
-        out.append(merge.to_record(doc.id, doc.text, g, b))
+        rec = merge.to_record(doc.id, doc.text, g, b)
+        rec.location = locate(rec.location)      # the city's canonical name and coordinates
+        out.append(rec)
     return out

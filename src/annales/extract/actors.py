@@ -106,6 +106,9 @@ class DocContext:
     persons_by_sentence: dict[int, list[Actor]] = field(default_factory=dict)
     sent_starts: list[int] = field(default_factory=list)   # start offsets of all the text's sentences
     cands: list = field(default_factory=list)              # the events found so far, in text order
+    # id(actor copy) -> (that copy, the role mention it came from); the copy is kept so that its id
+    # is not reused by another actor while the document is read
+    roles: dict[int, tuple[Actor, ActorMention]] = field(default_factory=dict)
 
     def window(self, pos: int, back: int = 1) -> int:
         """Start of the sentence `back` sentences before the one holding `pos`."""
@@ -231,7 +234,7 @@ class Resolver:
             if doc[j].dep_ not in ("ROOT",) and doc[j].head.i != head.i and not any(
                     c.i == head.i for c in syntax.conjuncts(doc[j], self.syn)):
                 break
-            out.append(_copy(m))
+            out.append(_copy(m, self.ctx.roles))
             i = doc[j].left_edge.i - 1 if doc[j].left_edge.i < j else j - 1
             while i >= 0 and doc[i].pos_ == "DET":
                 i -= 1
@@ -320,14 +323,14 @@ class Resolver:
             if c.dep_ in self.syn.get("appos", ()):
                 m = self.mention_of(c)
                 if m is not None and m.actor.type in ("person", "organization"):
-                    return _copy(m)
+                    return _copy(m, self.ctx.roles)
         # the parser often hangs the apposed name on the verb's object: "avec son homologue, Kang Sun-nam,"
         if h.pos_ == "NOUN":
             nxt = h.right_edge.i + 1
             if nxt + 1 < len(h.doc) and h.doc[nxt].text == ",":
                 m = self.mention_of(h.doc[nxt + 1])
                 if m is not None and m.actor.type == "person" and m.start == self.off + h.doc[nxt + 1].idx:
-                    return _copy(m)
+                    return _copy(m, self.ctx.roles)
         # 2. the phrase delegation led by X -> X; an army/government of X -> country X
         if lem in mod.get("delegation_heads", ()):
             led = self.led_by(h)
@@ -341,13 +344,13 @@ class Resolver:
             if named is not None:
                 return named
         if m is not None and m.kind != "demonym":
-            return _copy(m)
+            return _copy(m, self.ctx.roles)
         if lem in mod.get("counterpart_heads", ()):
             cp = self.counterpart(h)
             if cp is not None:
                 return cp
         if h.lower_ in mod.get("pronouns", ()):
-            ref = self.governing_person(h) or self.ctx.last_person
+            ref = self.pronoun_ref(h)
             if ref is not None:
                 a = copy.copy(ref)
                 a.text = h.text
@@ -368,7 +371,7 @@ class Resolver:
             m = self.mention_of(t)
             if m is not None and m.actor.type in ("person", "organization") and t != h:
                 if t.head == h and t.dep_ not in ("nmod",) or t.pos_ == "PROPN" and t.head == h:
-                    return _copy(m)
+                    return _copy(m, self.ctx.roles)
         # 4. a role phrase with a demonym only: an unlinked person of that country
         if m is not None and m.kind == "demonym" or h.pos_ == "NOUN":
             iso = self.np_country(h)
@@ -390,7 +393,25 @@ class Resolver:
                 continue
             m = self.mention_of(t)
             if m is not None and m.actor.type == "person" and (hm is None or m.start >= hm.end or m.end <= hm.start):
-                return _copy(m)
+                return _copy(m, self.ctx.roles)
+        return None
+
+    def pronoun_ref(self, h: Token) -> Actor | None:
+        """'il'/'elle': the subject of a governing verb, else the latest person named before the
+        sentence, who must agree in gender and be alive on the publication date (so never a pack
+        person, whose gender and life the pack does not record)."""
+        gender = self.mod.get("pronoun_gender", {}).get(h.lower_)
+        date = self.ctx.doc.published.value if self.ctx.doc.published else None
+        ref = self.governing_person(h)
+        if ref is not None and agrees(ref, gender, date) is not False:
+            return ref if agrees(ref, gender, date) else None
+        for m in sorted(self.ctx.mentions, key=lambda m: -m.start):
+            if m.start < self.off and m.actor.type == "person" and (m.actor.id or m.kind == "name"):
+                ok = agrees(m.actor, gender, date)
+                if ok is None:
+                    return None      # the nearest person cannot be checked: no guess past him
+                if ok:
+                    return m.actor
         return None
 
     def governing_person(self, h: Token) -> Actor | None:
@@ -469,27 +490,24 @@ class Resolver:
         return None
 
 
-# id(actor copy) -> (that copy, the role mention it came from), per document; the copy is kept so
-# that its id is not reused by another actor while the entry lives
-ROLE_OF: dict[int, tuple[Actor, ActorMention]] = {}
-
-
 def _as_text(a: Actor, text: str) -> Actor:
     b = copy.copy(a)
     b.text = text
     return b
 
 
-def _copy(m: ActorMention) -> Actor:
+def _copy(m: ActorMention, roles: dict[int, tuple[Actor, ActorMention]]) -> Actor:
+    """A copy of the mention's actor; one named by a role phrase is remembered in `roles`."""
     a = copy.copy(m.actor)
     if not a.text:
         a.text = m.text
     if getattr(m, "role_key", None):
-        ROLE_OF[id(a)] = (a, m)
+        roles[id(a)] = (a, m)
     return a
 
 
-def redate_roles(actors: list[Actor], date: str | None, published: str | None) -> list[Actor]:
+def redate_roles(actors: list[Actor], date: str | None, published: str | None,
+                 roles: dict[int, tuple[Actor, ActorMention]]) -> list[Actor]:
     """A role phrase ('le ministre russe de la Défense') names whoever held the post on the event's
     date, not on the publication date: re-resolve it through the linker."""
     if not date or date == published:
@@ -499,7 +517,7 @@ def redate_roles(actors: list[Actor], date: str | None, published: str | None) -
         return actors
     out = []
     for a in actors:
-        hit = ROLE_OF.get(id(a))
+        hit = roles.get(id(a))
         m = hit[1] if hit is not None and hit[0] is a else None
         if m is not None:
             try:
@@ -532,3 +550,62 @@ def key(a: Actor) -> str:
 
 def _same(a: Actor, b: Actor) -> bool:
     return key(a) == key(b)
+
+
+def _entity(a: Actor):
+    if not a.id:
+        return None
+    try:
+        from ..actors.kb import default_kb
+        return default_kb().get(a.id)
+    except Exception:
+        return None
+
+
+def agrees(a: Actor, gender: str | None, date: str | None) -> bool | None:
+    """Whether a pronoun of `gender` can stand for `a` on `date`: the knowledge base's gender
+    (when recorded) agrees and the person was not dead by then. None: cannot be checked (a pack
+    person: the pack records neither gender nor life dates)."""
+    e = _entity(a)
+    if e is None:
+        return True
+    if getattr(e, "pack", None):
+        return None
+    if gender and getattr(e, "gender", None) and e.gender != gender:
+        return False
+    died = getattr(e, "died", None)
+    return not (died and date and died[:len(date)] < date[:len(died)])
+
+
+MEDIA_KINDS = ("news_agency", "newspaper", "broadcaster")
+
+
+def is_media(a: Actor) -> bool:
+    """News agencies, papers and broadcasters report events: they are sources, not actors."""
+    e = _entity(a)
+    if e is not None and getattr(e, "kind", None):
+        return e.kind in MEDIA_KINDS
+    return a.type == "organization" and bool(a.code) and a.code[3:6] == "MED"
+
+
+def as_role_of_country(a: Actor) -> Actor:
+    """A nameless post or delegation ('les dirigeants saoudiens' with no one named) is the country
+    in that role, never a person named after the phrase."""
+    if a.type == "person" and not a.id and a.country and a.role and a.role == a.name:
+        try:
+            from ..actors.kb import default_kb
+            return default_kb().country_actor(a.country, a.text, code=a.country + "GOV")
+        except Exception:
+            return Actor(name=a.country, country=a.country, type="country", code=a.country + "GOV", text=a.text)
+    return a
+
+
+def settle_actors(c) -> bool:
+    """Media named as doers or targets become the event's sources; nameless posts become their
+    countries. False when nobody is left to act."""
+    for a in list(c.actor) + list(c.recipient):
+        if is_media(a) and not any(_same(a, x) for x in c.attributed_to):
+            c.attributed_to.append(a)
+    c.actor = [as_role_of_country(a) for a in c.actor if not is_media(a)]
+    c.recipient = [as_role_of_country(a) for a in c.recipient if not is_media(a)]
+    return bool(c.actor)

@@ -13,18 +13,19 @@ from ..store import Store, current_id
 from . import kb, params, queries
 from .app import export_response, get_db
 from .queries import Filters
+from .reviews import reviewed_filters
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 
 @router.get("/events", summary="Timeline events, chronological, filtered and paginated")
-def api_events(f: Filters = Depends(params.filters), limit: int = params.limit_param(),
+def api_events(f: Filters = Depends(reviewed_filters), limit: int = params.limit_param(),
                offset: int = params.offset_param(), db: sqlite3.Connection = Depends(get_db)) -> dict:
     return {"filters": f.query(), **queries.events(db, f, limit, offset)}
 
 
 @router.get("/periods", summary="Event counts per year or month (the timeline's zoom control)")
-def api_periods(f: Filters = Depends(params.filters),
+def api_periods(f: Filters = Depends(reviewed_filters),
                 group: str = Query("year", description="year or month"),
                 db: sqlite3.Connection = Depends(get_db)) -> dict:
     group = params.choice("group", group, ("year", "month"), "year")
@@ -32,9 +33,27 @@ def api_periods(f: Filters = Depends(params.filters),
             "periods": queries.fill_periods(queries.histogram(db, f, group), group)}
 
 
+@router.get("/days", summary="The most important days, best first, each with its summary, events and sources")
+def api_days(request: Request, f: Filters = Depends(params.filters),
+             top: int = Query(10, ge=1, le=500, description="how many days"),
+             lang: str | None = Query(None, description="language of the generated wording: en or fr "
+                                                        "(default: the corpus' language)")) -> dict:
+    from ..fuse.days import top_days
+
+    lang = params.choice("lang", lang, ("en", "fr"), "") or None
+    store = Store(request.app.state.db_path, readonly=True)
+    try:
+        days = [d.to_dict() for d in top_days(store, top, lang, f.as_dict())]
+    finally:
+        store.close()
+    return {"filters": f.query(), "top": top, "days": days}
+
+
 @router.get("/events/{event_id:path}", summary="One timeline event with its mentions and their evidence")
-def api_event(request: Request, event_id: str, db: sqlite3.Connection = Depends(get_db)):
-    ev = queries.event(db, event_id)
+def api_event(request: Request, event_id: str,
+              original: bool = Query(False, description="the machine's event, before the analyst's reviews"),
+              db: sqlite3.Connection = Depends(get_db)):
+    ev = queries.event(db, event_id, original=original)
     if ev is None:
         moved = current_id(db, event_id)
         if moved:                        # fusion merged or renamed it: follow to its successor
@@ -89,7 +108,7 @@ def api_document(doc_id: str, db: sqlite3.Connection = Depends(get_db)) -> dict:
 
 @router.get("/network", summary="Actors linked by the number of events they share")
 def api_network(f: Filters = Depends(params.filters), limit: int = params.limit_param(),
-                min_weight: int = Query(1, ge=1, description="leave out links with fewer shared events"),
+                min_weight: int = params.weight_param(),
                 db: sqlite3.Connection = Depends(get_db)) -> dict:
     return {"filters": f.query(), **queries.network(db, f, limit, min_weight)}
 
@@ -106,7 +125,7 @@ def api_search(q: str = Query(..., description="words to find (all must appear)"
 
 @router.get("/export/{fmt}", summary="The filtered timeline as a file (jsonl, csv, parquet, plover, gdelt, "
                                      "timelinejs, graphml, gexf)")
-def api_export(request: Request, fmt: str, f: Filters = Depends(params.filters),
+def api_export(request: Request, fmt: str, f: Filters = Depends(reviewed_filters),
                what: str = Query("events", description="events (the timeline) or mentions")):
     what = params.choice("what", what, ("events", "mentions"), "events")
     return export_response(request.app.state.db_path, fmt, what, f)

@@ -132,6 +132,8 @@ def create_app(db_path: str, writable: bool = False, hosts: tuple[str, ...] = gu
         if not writable:
             raise FileNotFoundError(f"no database at {db_path} (run `annales ingest` first)")
         Store(path).close()  # an empty store to upload into
+    elif writable:
+        Store(path).close()  # brought to this version's schema (reviews)
     app = FastAPI(title="Annales", version=__version__, docs_url=None, redoc_url=None,
                   description="Sourced, dated events extracted from news articles. Every page of the web UI "
                               "has a JSON twin here, with the same filters; lists are paginated "
@@ -144,7 +146,8 @@ def create_app(db_path: str, writable: bool = False, hosts: tuple[str, ...] = gu
     _headers(app)
     guard.install(app, guard.Guard(writable=writable, hosts=tuple(hosts), max_body=max_body,
                                    **({"token": token} if token else {})))
-    from . import api, pages  # the routes need the helpers above
+    from . import api, pages, reviews  # the routes need the helpers above
+    app.include_router(reviews.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
@@ -197,7 +200,9 @@ def _headers(app: FastAPI) -> None:
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # nothing leaves for other sites; same-origin (not no-referrer) so that the browser sends
+        # its Origin with the review forms, which guard.py checks (no-referrer makes it "null")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
 

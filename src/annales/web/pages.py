@@ -11,6 +11,7 @@ from ..store import current_id
 from . import kb, params, queries
 from .app import export_response, get_db, render
 from .queries import Filters
+from .reviews import page_token, reviewed_filters
 
 router = APIRouter(include_in_schema=False)
 PAGE = 100
@@ -24,7 +25,7 @@ def _group(value: str | None, f: Filters) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 @router.get("/timeline", response_class=HTMLResponse)
-def timeline(request: Request, f: Filters = Depends(params.filters), group: str | None = Query(None),
+def timeline(request: Request, f: Filters = Depends(reviewed_filters), group: str | None = Query(None),
              limit: int = params.limit_param(PAGE), offset: int = params.offset_param(),
              db: sqlite3.Connection = Depends(get_db)):
     group = _group(group, f)
@@ -36,14 +37,16 @@ def timeline(request: Request, f: Filters = Depends(params.filters), group: str 
 
 
 @router.get("/events/{event_id:path}", response_class=HTMLResponse)
-def event_page(request: Request, event_id: str, db: sqlite3.Connection = Depends(get_db)):
-    ev = queries.event(db, event_id, with_text=True)
+def event_page(request: Request, event_id: str, original: bool = Query(False),
+               db: sqlite3.Connection = Depends(get_db)):
+    ev = queries.event(db, event_id, with_text=True, original=original)
     if ev is None:
         moved = current_id(db, event_id)
         if moved:                        # fusion merged or renamed it: its bookmark still works
-            return RedirectResponse(request.url_for("event_page", event_id=moved), status_code=308)
+            url = str(request.url_for("event_page", event_id=moved)) + ("?original=1" if original else "")
+            return RedirectResponse(url, status_code=308)
         raise HTTPException(404, f"no event {event_id!r}")
-    return render(request, "event.html", ev=ev)
+    return render(request, "event.html", ev=ev, original=original, token=page_token(request))
 
 
 @router.get("/actors", response_class=HTMLResponse)
@@ -69,7 +72,7 @@ def actor_page(request: Request, actor_id: str, group: str | None = Query(None),
 
 @router.get("/network", response_class=HTMLResponse)
 def network_page(request: Request, f: Filters = Depends(params.filters), limit: int = params.limit_param(),
-                 min_weight: int = Query(1, ge=1), db: sqlite3.Connection = Depends(get_db)):
+                 min_weight: int = params.weight_param(), db: sqlite3.Connection = Depends(get_db)):
     return render(request, "network.html", filters=f, facets=queries.facets(db), limit=limit,
                   min_weight=min_weight)
 
@@ -100,7 +103,7 @@ def document_page(request: Request, doc_id: str, db: sqlite3.Connection = Depend
 
 @router.get("/export/{fmt}", include_in_schema=True, tags=["export"],
             summary="Download the filtered timeline (same as /api/export/{fmt})")
-def export_file(request: Request, fmt: str, f: Filters = Depends(params.filters),
+def export_file(request: Request, fmt: str, f: Filters = Depends(reviewed_filters),
                 what: str = Query("events", description="events or mentions")):
     what = params.choice("what", what, ("events", "mentions"), "events")
     return export_response(request.app.state.db_path, fmt, what, f)

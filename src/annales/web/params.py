@@ -10,6 +10,8 @@ from ..model import EVENT_TYPES, MODALITIES
 from .queries import Filters
 
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000      # far past any store; SQLite integers stop at 2**63
+MAX_WEIGHT = 1_000_000
 MAX_TEXT = 200
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -109,4 +111,9 @@ def limit_param(default: int = 100):
 
 
 def offset_param():
-    return Query(0, ge=0, description="number of items to skip")
+    return Query(0, ge=0, le=MAX_OFFSET, description=f"number of items to skip (at most {MAX_OFFSET})")
+
+
+def weight_param():
+    return Query(1, ge=1, le=MAX_WEIGHT, description="leave out links with fewer shared events "
+                                                     f"(at most {MAX_WEIGHT})")

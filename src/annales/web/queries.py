@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ..store import ORIGINAL_SQL, VISIBLE_SQL, shim_old_schema
+
 # snippet() markers: control characters never found in cleaned article text,
 # so matches can be split out and rendered safely instead of as HTML
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
@@ -23,6 +25,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
         raise FileNotFoundError(f"no database at {path}")
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     db.row_factory = sqlite3.Row
+    shim_old_schema(db)
     return db
 
 
@@ -37,15 +40,22 @@ class Filters:
     event_type: str | None = None
     modality: str | None = None
     source: str | None = None
+    original: bool = False       # the machine's timeline, before the analyst's reviews
 
     def as_dict(self) -> dict:
         """The keyword arguments of Store.fused_events and annales.export.export."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        if not out["original"]:
+            del out["original"]
+        return out
 
     def query(self) -> dict:
         """The same filters as URL query parameters (empty ones left out)."""
         names = {"date_from": "from", "date_to": "to", "event_type": "type"}
-        return {names.get(k, k): v for k, v in self.as_dict().items() if v}
+        out = {names.get(k, k): v for k, v in self.as_dict().items() if v}
+        if self.original:
+            out["original"] = 1
+        return out
 
 
 def _like(text: str) -> str:
@@ -76,14 +86,19 @@ def _event_where(f: Filters, dates: bool = True) -> tuple[str, list]:
         where.append("""f.id IN (SELECT fm.fused FROM fused_mentions fm JOIN mentions m ON m.id = fm.mention
                          JOIN documents d ON d.id = m.doc WHERE d.id = ? OR d.outlet = ?)""")
         args += [f.source, f.source]
+    where.append(ORIGINAL_SQL if f.original else VISIBLE_SQL)
     return (" WHERE " + " AND ".join(where)) if where else "", args
 
 
 ORDER = " ORDER BY COALESCE(f.date_earliest, f.date_value, '9999'), f.id"
 
 
-def _event_row(r: sqlite3.Row) -> dict:
-    rec = json.loads(r["record"])
+def _event_row(r: sqlite3.Row, original: bool = False) -> dict:
+    """The reviewed record (`reviewed` says whether a review touched it), or the machine's."""
+    rec = json.loads((r["original"] if original else None) or r["record"])
+    rec.setdefault("reviewed", False)
+    if original:
+        rec["reviewed"] = False
     rec["n_mentions"] = r["n_mentions"]
     rec["n_sources"] = r["n_sources"]
     return rec
@@ -114,7 +129,7 @@ def events(db: sqlite3.Connection, f: Filters, limit: int = 100, offset: int = 0
     total = db.execute("SELECT COUNT(*) FROM fused_events f" + where, args).fetchone()[0]
     rows = db.execute("SELECT f.* FROM fused_events f" + where + ORDER + " LIMIT ? OFFSET ?",
                       args + [limit, offset]).fetchall()
-    items = _with_summaries(db, [_event_row(r) for r in rows])
+    items = _with_summaries(db, [_event_row(r, f.original) for r in rows])
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
@@ -189,15 +204,22 @@ def _evidence(text: str, rec: dict) -> list[dict]:
     return out
 
 
-def event(db: sqlite3.Connection, event_id: str, with_text: bool = False) -> dict | None:
-    """A fused event with its mentions grouped by source document, evidence located in each text."""
+def event(db: sqlite3.Connection, event_id: str, with_text: bool = False, original: bool = False) -> dict | None:
+    """A fused event with its mentions grouped by source document, evidence located in each text.
+
+    As reviewed (merges and splits change its mentions), or the machine's with `original`; a
+    reviewed event carries `machine` (the machine's record) and `reviews` (what was done)."""
     row = db.execute("SELECT * FROM fused_events WHERE id = ?", (event_id,)).fetchone()
     if row is None:
         return None
-    ev = _event_row(row)
-    rows = db.execute("""SELECT m.record, d.* FROM fused_mentions fm JOIN mentions m ON m.id = fm.mention
-                         JOIN documents d ON d.id = m.doc WHERE fm.fused = ?
-                         ORDER BY d.published, d.id, m.id""", (event_id,)).fetchall()
+    ev = _event_row(row, original)
+    ev["review_state"] = None if original else row["review"]
+    ev["machine"] = json.loads(row["original"]) if row["original"] and not original else None
+    ev["reviews"] = _reviews_of(db, event_id)
+    ids = ev.get("mentions") or []
+    rows = db.execute(f"""SELECT m.record, d.* FROM mentions m JOIN documents d ON d.id = m.doc
+                          WHERE m.id IN ({",".join("?" * len(ids))})
+                          ORDER BY d.published, d.id, m.id""", ids).fetchall() if ids else []
     docs: dict[str, dict] = {}
     for r in rows:
         d = docs.setdefault(r["id"], {**_doc_meta(r), "mentions": [], "_text": r["text"]})
@@ -211,6 +233,12 @@ def event(db: sqlite3.Connection, event_id: str, with_text: bool = False) -> dic
             d["segments"] = segments(text, spans)
     ev["documents"] = list(docs.values())
     return ev
+
+
+def _reviews_of(db: sqlite3.Connection, event_id: str) -> list[dict]:
+    from ..review import describe, log
+
+    return [{**r, "line": describe(r)} for r in log(db, event_id)]
 
 
 # -- documents ---------------------------------------------------------------------
@@ -315,7 +343,7 @@ def actor(db: sqlite3.Connection, actor_id: str, group: str = "year") -> dict | 
 
 def actor_events(db: sqlite3.Connection, actor_id: str, limit: int = 100, offset: int = 0) -> dict:
     """Fused events in which the actor (by exact id) takes part, chronological."""
-    where = " WHERE f.id IN (SELECT fused FROM fused_actors WHERE actor_id = ?)"
+    where = f" WHERE f.id IN (SELECT fused FROM fused_actors WHERE actor_id = ?) AND {VISIBLE_SQL}"
     total = db.execute("SELECT COUNT(*) FROM fused_events f" + where, (actor_id,)).fetchone()[0]
     rows = db.execute("SELECT f.* FROM fused_events f" + where + ORDER + " LIMIT ? OFFSET ?",
                       (actor_id, limit, offset)).fetchall()
@@ -378,7 +406,8 @@ def search(db: sqlite3.Connection, q: str, limit: int = 20, offset: int = 0) -> 
     for r in db.execute(f"""SELECT s.mention, snippet(mentions_fts, 2, {snip}) AS snip, f.*
                             FROM mentions_fts s JOIN fused_mentions fm ON fm.mention = s.mention
                             JOIN fused_events f ON f.id = fm.fused
-                            WHERE mentions_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?""", (match, limit, offset)):
+                            WHERE mentions_fts MATCH ? AND {VISIBLE_SQL}
+                            ORDER BY rank LIMIT ? OFFSET ?""", (match, limit, offset)):
         if r["id"] in seen:
             continue
         seen.add(r["id"])

@@ -36,8 +36,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from . import faults
-from .model import Actor, Conflict, EventRecord, FusedEvent, TimeExpr
+from .. import faults
+from ..model import Actor, Conflict, EventRecord, FusedEvent, TimeExpr
 
 # A visit lasts several days: two reports of the same visit may give different
 # days (arrival, talks). Visits by the same people to the same place this close
@@ -51,7 +51,7 @@ MAX_SPAN_DAYS = 3700
 
 # Stored blocking keys are only valid for the rules that made them: a database
 # whose keys carry another version is re-fused in full on its next update.
-KEYS_VERSION = "4"
+KEYS_VERSION = "5"
 
 # Which modalities may describe the same real-world event. Denials and
 # negations are fused with assertions (and reported as a conflict) only when
@@ -150,26 +150,59 @@ def is_country_level(a: Actor) -> bool:
     return a.type == "country"
 
 
-def entity(a: Actor) -> tuple[str, str | None, bool]:
-    """(identity key, country, country-level?) of an actor.
+def entity(a: Actor) -> tuple[str, str | None, bool, str | None]:
+    """(identity key, country, country-level?, role) of an actor.
 
     Linked actors are known by their knowledge-base id, unlinked ones by
     country and folded name; a country-level actor is known by its country
     code, so that "Russia" and "Russie" are the same whichever linked it.
+    The role is the English office a linked person holds on the event's date
+    ("defence minister of Russia"), or for an unlinked role phrase ("le ministre
+    russe") the office it names, marked "?" (see `role_head`).
     """
     level = is_country_level(a)
     if level and a.country:
-        return "c:" + a.country, a.country, True
+        return "c:" + a.country, a.country, True, None
     if a.id:
-        return "i:" + a.id, a.country, level
-    return f"n:{a.country or ''}:{norm(a.name)}", a.country, level
+        return "i:" + a.id, a.country, level, norm(a.role) if a.role and a.type == "person" else None
+    head = role_head(a) if a.type == "person" and a.country else None
+    return f"n:{a.country or ''}:{norm(a.name)}", a.country, level, ("?" + head) if head else None
+
+
+@lru_cache(maxsize=1)
+def _role_heads() -> tuple[tuple[str, str], ...]:
+    """(folded phrase, English office word) of every language, longest phrase first."""
+    from ..resources import languages, load_json
+
+    pairs = {(norm(k), norm(v)) for lang in languages() for k, v in load_json(lang, "role_heads").get("heads", {}).items()}
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def role_head(a: Actor) -> str | None:
+    """The office an unlinked role phrase names ("le ministre russe" → "minister"), or None for a name."""
+    if not a.role or norm(a.role) != norm(a.text or a.name):
+        return None
+    words = f" {norm(a.role)} "
+    for phrase, office in _role_heads():
+        if f" {phrase} " in words:
+            return office
+    return None
+
+
+def _by_role(e: tuple, f: tuple) -> bool:
+    """`e` is a role phrase whose office `f`, a linked person of the same country, holds on the date."""
+    return (len(e) > 3 and len(f) > 3 and bool(e[3]) and e[3][0] == "?" and f[0][:2] == "i:"
+            and bool(f[3]) and f" {e[3][1:]} " in f" {f[3]} ")
 
 
 def same_entity(e: tuple, f: tuple) -> bool:
-    """Same actor, or one side is a country and the other belongs to it."""
+    """Same actor, one side is a country and the other belongs to it, or one is a role phrase
+    ("le ministre russe") and the other a person of that country holding that office on the date."""
     if e[0] == f[0]:
         return True
-    return bool(e[1]) and e[1] == f[1] and (e[2] or f[2])
+    if not e[1] or e[1] != f[1]:
+        return False
+    return e[2] or f[2] or _by_role(e, f) or _by_role(f, e)
 
 
 def _overlap(xs: tuple, ys: tuple) -> bool:
@@ -369,7 +402,7 @@ def _participants_ok(a: M, b: M) -> bool:
 def _covers(us: tuple, ds: tuple) -> bool:
     """Are `us` exactly the participants `ds`, where a country in `ds` may stand for one of its people in `us`?"""
     def same(e, f):            # e from us, f from ds
-        return e[0] == f[0] or (f[2] and f[1] is not None and f[1] == e[1])
+        return e[0] == f[0] or (f[1] is not None and f[1] == e[1] and (f[2] or _by_role(e, f) or _by_role(f, e)))
     return all(any(same(e, f) for e in us) for f in ds) and all(any(same(e, f) for f in ds) for e in us)
 
 
@@ -626,6 +659,9 @@ def fuse_actors(members: list[M]) -> tuple[list[Actor], list[Actor]]:
     for side in sides.values():
         named = {e[1] for e, _ in side.values() if not e[2] and e[1]}
         for k in [k for k, (e, _) in side.items() if e[2] and e[1] in named]:
+            del side[k]
+        # "le ministre russe" and Shoigu, defence minister on that day, are one participant
+        for k in [k for k, (e, _) in side.items() if any(_by_role(e, f) for f, _ in side.values())]:
             del side[k]
     return [_copy(a) for _, a in sides["actor"].values()], [_copy(a) for _, a in sides["recipient"].values()]
 

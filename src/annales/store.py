@@ -475,7 +475,7 @@ class Store:
         where.append(ORIGINAL_SQL if original else VISIBLE_SQL)
         column = "COALESCE(f.original, f.record)" if original else "f.record"
         sql = f"SELECT {column} FROM fused_events f WHERE " + " AND ".join(where)
-        sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, '9999') , f.id"
+        sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, f.date_latest, '9999') , f.id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"; args += [limit, offset]
         return [_reviewed_flag(json.loads(r[0])) for r in self.db.execute(sql, args)]

@@ -361,24 +361,7 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon, times=(
             frames.doubt(c, c.modality)       # 'did not meet', 'if they met': kept, with its modality
     groups = _groups(cands)
     best = [merge.combine(g) for g in groups]
-    by_tok = {(c.sent.start, c.tok.i): (gi, c) for gi, g in enumerate(groups) for c in g}
-    # 'après leur réunion, ils avaient signé': the event noun's time dates the clause
-    for gi, g in enumerate(groups):
-        b = best[gi]
-        if b.date is None and b.modality == "asserted":
-            for c in g:
-                if c.anchor is not None:
-                    hit = by_tok.get((c.sent.start, c.anchor.i))
-                    if hit and best[hit[0]].date is not None:
-                        b.date = best[hit[0]].date
-                        break
-    occasions = {gi: next((o for o in (dates.occasion(c, lex) for c in g) if o is not None), None)
-                 for gi, g in enumerate(groups)}
-    for gi, b in enumerate(best):
-        if b.date is None and b.modality == "asserted" and occasions[gi] is not None:
-            b.date = _anchor_time(doc, b, occasions[gi], times)
-    anchored = {gi for gi, o in occasions.items() if o is not None}
-    _continuity(groups, best, lex, skip=anchored)
+    dates.settle(doc, groups, best, lex, times)
     out = []
     for g, b in zip(groups, best):
         if all(c.headline for c in g):
@@ -396,40 +379,3 @@ def _groups(cands: list[frames.Candidate]) -> list[list[frames.Candidate]]:
     groups = merge.merge(sure)
     rest = [c for c in cands if c.confidence < MIN_CONFIDENCE and not any(merge._group_compatible(c, g) for g in groups)]
     return groups + merge.merge(rest)
-
-
-def _anchor_time(doc: Document, c: frames.Candidate, anchor, times) -> object:
-    """'After the parade, X and Y held talks': the parade not being an event we record, its time is
-    the one stated in the nearest earlier sentence that names the same noun, if that sentence
-    states exactly one."""
-    word = anchor.lower_
-    text = doc.text
-    at = text.lower().rfind(word, 0, c.sent.start)
-    if at < 0:
-        return None
-    lo = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
-    hi = min(x for x in (text.find(". ", at), text.find("\n", at), len(text)) if x >= 0)
-    found = [t for t in times if t.kind == "date" and t.precision not in ("unresolved",) and lo <= t.start < hi]
-    return found[0] if len(found) == 1 else None
-
-
-def _continuity(groups, best, lex: Lexicon, skip=frozenset()) -> None:
-    """A statement in the passé composé with no time of its own, by a person who took part in an
-    event dated earlier in the article, is dated like that event (same occasion). Not when the
-    clause names its own occasion ('after the parade': `skip`)."""
-    speech = set(lex.mod.get("speech_event_types", ()))
-    for gi, b in enumerate(best):
-        if b.date is not None or b.modality != "asserted" or b.event not in speech or b.frame.pos != "VERB" \
-                or gi in skip:
-            continue
-        feats, compound = syntax.verb_morph(b.tok, lex.syn)
-        if not (compound and "Pres" in feats) and not ("Past" in feats and not compound and lex.syn.get("scheme") == "en"):
-            continue
-        names = merge._persons(b.parts)
-        if not names:
-            continue
-        prior = [best[j] for j in range(len(best)) if j != gi and best[j].date is not None
-                 and best[j].modality == "asserted" and best[j].sent.start < b.sent.start
-                 and merge.persons_meet(names, merge._persons(best[j].parts))]
-        if prior:
-            b.date = max(prior, key=lambda x: (x.date.latest or x.date.value or "")).date

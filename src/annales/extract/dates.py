@@ -46,7 +46,7 @@ def _tok_times(tokens: list[Token], times: list[TimeExpr], off: int, event: Toke
         if tx.kind != "date" or tx.precision == "unresolved":
             continue
         if any(a < tx.end and tx.start < b for a, b in spans):
-            if event is None or not describes_noun(tx, event, off, lex):
+            if event is None or not (describes_noun(tx, event, off, lex) or in_embedded_clause(tx, event, off)):
                 out.append(tx)
     return out
 
@@ -67,15 +67,54 @@ def describes_noun(tx: TimeExpr, event: Token, off: int, lex: Lexicon) -> bool:
     root = span.root
     head = root.head
     data = _anchoring(lex.lang)
+    if tx.precision == "year" and _bracketed_after_noun(span, event):
+        return True                      # 'l'armistice (1914-1918)', whatever the parse made of it
     if head == root or head == event or head in span or head.pos_ not in ("NOUN", "PROPN") \
             or head.lower_ in data.get("time_heads", ()):
         return False
     cases = set(data.get("noun_time_cases", ()))
-    if any(ch.dep_ == "case" and ch.lower_ in cases for ch in root.children):
+    # a year range is parsed as several tokens ('1950', '-', '1953') hanging on the noun one by
+    # one: its preposition and its bracket sit before the range's first part
+    first = span.start
+    while first > 0 and (doc[first - 1].like_num or doc[first - 1].text in RANGE_MARKS):
+        first -= 1
+    parts = [root] + [doc[i] for i in range(first, span.start) if doc[i].head == head]
+    if any(ch.dep_ == "case" and ch.lower_ in cases for p in parts for ch in p.children):
         return True
-    if span.start > 0 and doc[span.start - 1].text == "(":
+    if first > 0 and doc[first - 1].text == "(":
         return True
-    return span.end <= head.i and root.dep_ in ("compound", "amod", "nummod", "nmod")
+    if span.end <= head.i and root.dep_ in ("compound", "amod", "nummod", "nmod"):
+        return True
+    # a bare year on a noun inside an argument ('la guerre 1950-1953') is that thing's time
+    return tx.precision == "year" and root.dep_.split(":")[0] in ("nmod", "appos", "nummod")
+
+
+RANGE_MARKS = ("-", "–", "—", "/")
+
+
+def _bracketed_after_noun(span, event: Token) -> bool:
+    doc = span.doc
+    first = span.start
+    while first > 0 and (doc[first - 1].like_num or doc[first - 1].text in RANGE_MARKS):
+        first -= 1
+    if first < 2 or doc[first - 1].text != "(":
+        return False
+    noun = doc[first - 2]
+    return noun != event and noun.pos_ in ("NOUN", "PROPN")
+
+
+def in_embedded_clause(tx: TimeExpr, event: Token, off: int) -> bool:
+    """'lors des cérémonies marquant la fin de la guerre en 1953': a year inside a clause that
+    describes a noun of the argument (a participle or relative clause) is that clause's time."""
+    span = event.doc.char_span(tx.start - off, tx.end - off, alignment_mode="expand")
+    if span is None or tx.precision != "year":
+        return False
+    t = span.root
+    while t.head != t and t != event:
+        if t.pos_ in ("VERB", "AUX") and t.dep_.split(":")[0] == "acl":
+            return event not in t.subtree or event == t
+        t = t.head
+    return False
 
 
 def clause_times(pred: Token, times: list[TimeExpr], off: int, lex: Lexicon) -> list[TimeExpr]:

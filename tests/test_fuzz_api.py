@@ -214,4 +214,8 @@ def test_any_review_body_is_applied_or_refused(reviewing):
         statuses.append(r.status_code)
 
     post()
-    assert 200 in statuses and 422 in statuses, statuses
+    assert 422 in statuses, statuses
+    # the applied path, every run (random forms reach it only by chance)
+    r = client.post("/api/reviews", json={"event": events[0], "action": "confirm", "who": "fuzz"},
+                    headers={"x-annales-token": "t0ken"})
+    assert r.status_code == 200, r.text[:300]

@@ -145,8 +145,26 @@ def _write_jsonl(args, verb: str, lines_of, fn=None) -> int:
     return tally.report(verb)
 
 
+def _confident(out, args):
+    """The outcome with its records below --min-confidence left out."""
+    from .extract import confident
+
+    out.records = confident(out.records, args.min_confidence)
+    return out
+
+
+def _confident_all(outcomes, args):
+    """Every outcome through _confident; closing it closes the stream below (worker processes)."""
+    try:
+        for out in outcomes:
+            yield _confident(out, args)
+    finally:
+        if hasattr(outcomes, "close"):
+            outcomes.close()
+
+
 def cmd_extract(args) -> int:
-    return _write_jsonl(args, "extract", lambda out: (rec.to_dict() for rec in out.records))
+    return _write_jsonl(args, "extract", lambda out: (rec.to_dict() for rec in _confident(out, args).records))
 
 
 def cmd_clean(args) -> int:
@@ -181,7 +199,8 @@ def cmd_ingest(args) -> int:
     pending = len(store.unfused_docs())
     if pending:
         _err(f"finishing an earlier ingest: fusing {pending} stored documents first")
-    report = ingest.ingest(store, _run_with_progress(ingest.fresh(store, _read(args)), args), on_outcome=tally.add)
+    report = ingest.ingest(store, _confident_all(_run_with_progress(ingest.fresh(store, _read(args)), args), args),
+                           on_outcome=tally.add)
     counts = store.counts()
     _report_reviews(store, before)
     store.close()
@@ -209,7 +228,7 @@ def _writable_store(path: str):
 def _filters(args) -> dict:
     return {"date_from": args.date_from, "date_to": args.date_to, "actor": args.actor, "country": args.country,
             "event_type": args.type, "modality": args.modality, "source": args.source,
-            "original": args.original or None}
+            "min_confidence": args.min_confidence, "original": args.original or None}
 
 
 def _open_store(args):
@@ -465,8 +484,18 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--modality", help="asserted, alleged, denied, planned, possible…")
     p.add_argument("--source", help="a document id or an outlet")
     p.add_argument("--limit", type=int, help="at most this many events")
+    p.add_argument("--min-confidence", type=float, metavar="X",
+                   help="only events whose confidence is at least X (default: every stored event)")
     p.add_argument("--original", action="store_true",
                    help="the machine's timeline as fusion made it, before the analyst's reviews")
+
+
+def _min_confidence_arg(p: argparse.ArgumentParser) -> None:
+    from .extract import MIN_CONFIDENCE
+
+    p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE, metavar="X",
+                   help=f"keep events whose confidence is at least X (default {MIN_CONFIDENCE}; "
+                        "0 also gives the doubtful ones)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -485,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "yet fused are fused first.")
     _input_args(p)
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (created if missing; default {DEFAULT_DB})")
+    _min_confidence_arg(p)
     p.set_defaults(func=cmd_ingest)
 
     for name, text, func in (
@@ -494,6 +524,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _input_args(p)
         p.add_argument("-o", "--output", default="-", help="output JSONL (default: standard output)")
+        if name == "extract":
+            _min_confidence_arg(p)
         p.set_defaults(func=func)
 
     p = sub.add_parser("events", help="timeline events in the store, filtered")

@@ -15,19 +15,20 @@ import json
 from datetime import date
 from pathlib import Path
 
+from .dates_label import date_label
 from .resources import load_json
 
 # -- flat rows (CSV, Parquet) ------------------------------------------------------
 
 CSV_COLUMNS = [
-    "id", "date", "earliest", "latest", "precision", "event", "mode", "modality", "context",
-    "actor", "actor_country", "recipient", "recipient_country", "location", "location_country",
+    "id", "date", "earliest", "latest", "precision", "date_source", "date_label", "event", "mode", "modality",
+    "context", "actor", "actor_country", "recipient", "recipient_country", "location", "location_country",
     "quantity_value", "quantity_unit", "quantity_qualifier", "n_mentions", "n_sources", "sources",
     "first_reported", "conflicts", "confidence", "cameo", "reviewed",
 ]
 
 MENTION_COLUMNS = [
-    "id", "doc", "date", "earliest", "latest", "precision", "date_text", "event", "mode", "modality",
+    "id", "doc", "date", "earliest", "latest", "precision", "date_source", "date_label", "date_text", "event", "mode", "modality",
     "context", "actor", "actor_country", "recipient", "recipient_country", "attributed_to", "location",
     "location_country", "quantity_value", "quantity_unit", "quantity_qualifier", "evidence",
     "evidence_start", "evidence_end", "confidence", "cameo",
@@ -46,7 +47,8 @@ def _countries(actors: list[dict] | None) -> str:
 
 def _date_cells(d: dict | None) -> list:
     d = d or {}
-    return [d.get("value"), d.get("earliest"), d.get("latest"), d.get("precision")]
+    return [d.get("value"), d.get("earliest"), d.get("latest"), d.get("precision"), d.get("source"),
+            date_label(d) if d else None]
 
 
 def _quantity_cells(q: dict | None) -> list:
@@ -147,29 +149,8 @@ def _form(template, many: bool) -> str:
 
 
 def date_words(d: dict | None, lang: str = "en") -> str:
-    """The date as precise as it is: 2024-11-29, 2024-06, 2024, early Oct 2025, 2024-11-20..27."""
-    ph = _phrases(lang)
-    if not d or not (d.get("earliest") or d.get("value")):
-        return ph["undated"]
-    lo, hi = d.get("earliest"), d.get("latest")
-    if not lo or not hi:
-        return d.get("value") or lo or hi
-    a, b = date.fromisoformat(lo), date.fromisoformat(hi)
-    if a == b:
-        return lo
-    nxt = date(a.year + (a.month == 12), a.month % 12 + 1, 1)
-    if a.day == 1 and (b.year, b.month) == (a.year, a.month) and b.toordinal() == nxt.toordinal() - 1:
-        return lo[:7]
-    if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year:
-        return lo[:4]
-    if (a.year, a.month) == (b.year, b.month):
-        for third, (first, last) in enumerate(((1, 10), (11, 20), (21, 31))):
-            if a.day >= first and b.day <= last and b.day - a.day >= 5:
-                return ph["thirds"][third].format(month=ph["months"][a.month - 1], year=a.year)
-        return ph["range"].format(start=lo, end=hi[8:])
-    if a.year == b.year:
-        return ph["range"].format(start=lo, end=hi[5:])
-    return ph["range"].format(start=lo, end=hi)
+    """The date as precise as it is, in words (dates_label): '29 Nov 2024', 'week to 29 Nov 2024'."""
+    return date_label(d, lang)
 
 
 def _forms(ev: dict, ph: dict):
@@ -284,7 +265,7 @@ def _has_date(ev: dict) -> bool:
 
 
 def _chronology_line(ev: dict, ph: dict, lang: str = "en") -> str:
-    parts = [f"{date_words(ev.get('date'), lang):<17}", event_words(ev, lang, plain=False)]
+    parts = [f"{date_words(ev.get('date'), lang):<20}", event_words(ev, lang, plain=False)]
     modality = ev.get("modality") or "asserted"
     if modality != "asserted":
         parts[-1] += f" ({ph['modality'].get(modality, modality)})"
@@ -305,7 +286,7 @@ def _cut(s: str, width: int) -> str:
 def table(events: list[dict]) -> str:
     """A fixed-width table: date, type/mode, actor → recipient, modality, sources."""
     ph = _phrases()
-    widths = (22, 16, 60, 12, 7)
+    widths = (24, 16, 60, 12, 7)
     rows = [ph["table_headers"]]
     for ev in events:
         kind = ev.get("event") or ""
@@ -485,7 +466,7 @@ def timeline_event(ev: dict) -> dict | None:
              "group": ev.get("event")}
     if d.get("latest") and d["latest"] != d["earliest"]:
         slide["end_date"] = _tl_date(d["latest"])
-        slide["display_date"] = date_words(d)
+    slide["display_date"] = date_words(d)
     return slide
 
 

@@ -100,11 +100,19 @@ class TimeExpr:
     earliest: str | None = None          # ISO day bounds of what the text supports
     latest: str | None = None
     kind: str = "date"                   # date | duration | set
+    # on an event's date, where it comes from (EVENTS.md): "explicit" (a time of the event's own),
+    # "clause" (the governing or reporting clause's), "discourse" (an earlier time of the same
+    # story), "publication" (a window inferred from the publication date and the tense); None on
+    # a bare tagger output
+    source: str | None = None
 
     def to_dict(self) -> dict:
         """The EVENTS.md `date` object."""
-        return {"value": self.value, "precision": self.precision, "earliest": self.earliest,
-                "latest": self.latest, "text": self.text}
+        d = {"value": self.value, "precision": self.precision, "earliest": self.earliest,
+             "latest": self.latest, "text": self.text}
+        if self.source is not None:
+            d["source"] = self.source
+        return d
 
 
 @dataclass
@@ -192,7 +200,7 @@ def time_from_dict(d: dict | None) -> TimeExpr | None:
         return None
     return TimeExpr(start=d.get("start", -1), end=d.get("end", -1), text=d.get("text") or "",
                     value=d.get("value"), precision=d.get("precision") or "unresolved",
-                    earliest=d.get("earliest"), latest=d.get("latest"))
+                    earliest=d.get("earliest"), latest=d.get("latest"), source=d.get("source"))
 
 
 def event_from_dict(d: dict) -> EventRecord:

@@ -443,7 +443,7 @@ class Store:
     def fused_events(self, date_from: str | None = None, date_to: str | None = None, actor: str | None = None,
                      country: str | None = None, event_type: str | None = None, modality: str | None = None,
                      source: str | None = None, limit: int | None = None, offset: int = 0,
-                     original: bool = False) -> list[dict]:
+                     min_confidence: float | None = None, original: bool = False) -> list[dict]:
         """Fused events as EVENTS.md dicts, in chronological order, filtered, as reviewed
         (`reviewed` says whether an analyst's review changed or confirmed it); with `original`,
         the machine's timeline before review (filters still match the reviewed values).
@@ -461,6 +461,8 @@ class Store:
             where.append("f.event = ?"); args.append(event_type.upper())
         if modality:
             where.append("f.modality = ?"); args.append(modality)
+        if min_confidence is not None:
+            where.append("COALESCE(json_extract(f.record, '$.confidence'), 0) >= ?"); args.append(min_confidence)
         if actor:
             where.append("""f.id IN (SELECT fused FROM fused_actors WHERE actor_id = ? OR name LIKE ?)""")
             args += [actor, f"%{actor}%"]
@@ -473,7 +475,7 @@ class Store:
         where.append(ORIGINAL_SQL if original else VISIBLE_SQL)
         column = "COALESCE(f.original, f.record)" if original else "f.record"
         sql = f"SELECT {column} FROM fused_events f WHERE " + " AND ".join(where)
-        sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, '9999') , f.id"
+        sql += " ORDER BY COALESCE(f.date_earliest, f.date_value, f.date_latest, '9999') , f.id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"; args += [limit, offset]
         return [_reviewed_flag(json.loads(r[0])) for r in self.db.execute(sql, args)]

@@ -364,7 +364,7 @@ class Resolver:
                     if inner is not None:
                         return inner if lem in mod.get("report_nouns", ()) else \
                             (country(inner.country, self.lex, h.text) if inner.country else inner)
-            iso = self.np_country(h)
+            iso = self.np_country(h) or ("Plur" not in h.morph.get("Number") and self.home_country(h)) or None
             return country(iso, self.lex, self.np_text(h)) if iso else None
         # 3. a name inside the phrase ("le président sud-coréen Yoon Suk-yeol")
         for t in self._np_tokens(h):
@@ -383,7 +383,20 @@ class Resolver:
                            (self.lex.demonyms.get(ch.lower_) or (self.mention_of(ch) and self.mention_of(ch).kind == "demonym"))
                            for ch in h.children):
                 return country(iso, self.lex, self.np_text(h))
-        return None
+        return self.agent(h)
+
+    def agent(self, h: Token) -> Actor | None:
+        """'les manifestants', 'la police' (triggers.json `agents`): a group of its country."""
+        if h.lemma_.lower() in self.lex.agent_heads:
+            h = next((t for s, t in syntax.slots(h, self.syn) if s in ("pp:de", "pp:of")), h)
+        name = self.lex.agents.get(h.lemma_.lower()) if h.pos_ == "NOUN" else None
+        iso = name and (self.np_country(h) or self.home_country(h))
+        return Actor(name=name, country=iso, type="group", text=self.np_text(h)) if iso else None
+
+    def home_country(self, h: Token) -> str | None:
+        """The country the text has named most so far: whose army or police an unmarked phrase means."""
+        top = self.ctx.country_counts(self.off + h.idx).most_common(2)
+        return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
     def _name_in_np(self, h: Token) -> Actor | None:
         """'le président ukrainien Volodymyr Zelensky': the person named inside a role phrase."""
@@ -436,7 +449,7 @@ class Resolver:
             m = self.mention_of(t)
             if m is not None and m.actor.country and (t == h or m.kind in ("demonym", "country")):
                 return m.actor.country
-            iso = self.lex.demonyms.get(t.lower_)
+            iso = self.lex.demonyms.get(t.lower_) or self.lex.demonyms.get(t.lemma_.lower())   # 'égyptiens'
             if iso:
                 return iso
         return None

@@ -1,31 +1,81 @@
-"""When: the time of each event from its own clause, else from the clause or event noun governing it.
+"""When: every event anchored in the article's own time, as a news reader does it.
 
+In this order, each recorded in `date.source`:
+  explicit     a time of the event's own clause or noun phrase (never a time that describes
+               a noun inside an argument: "l'anniversaire de 1953", "the 1950-53 war");
+  clause       the time of the governing or reporting clause, or of the event noun a
+               temporal phrase names ("après leur réunion");
+  discourse    the time of an earlier event of the same story thread: the occasion named
+               again ("lors de ce dîner"), or the nearest earlier dated event that shares a
+               participant, when neither is a pluperfect background;
+  publication  a window from the publication date by tense and aspect: a past report
+               without a time happened in the week up to publication; a pluperfect one at
+               any time before it; a plan at any time after it. A month-only or year-only
+               publication date widens the window; without one nothing is invented.
 Statement times belong to reporting verbs, not to what they report; planned or
 possible events take only a time of their own (the would-be date) and keep the
 statement's time in `reported`.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+from functools import lru_cache
+
 from spacy.tokens import Token
 
-from ..model import TimeExpr
+from ..model import Document, TimeExpr
+from ..resources import load_json
 from . import syntax
 from .frames import Candidate
 from .lexicon import Lexicon
 from .modality import in_pp
 
+# how far back an undated past report may lie: news reports the week's events
+WINDOW_DAYS = 7
+PAST_ONLY = ("alleged", "denied", "negated")     # what is said to have (not) happened: before publication
+
 FUTURE = ("planned", "possible", "hypothetical")
 
 
-def _tok_times(tokens: list[Token], times: list[TimeExpr], off: int) -> list[TimeExpr]:
+def _tok_times(tokens: list[Token], times: list[TimeExpr], off: int, event: Token | None = None,
+               lex: Lexicon | None = None) -> list[TimeExpr]:
     spans = [(off + t.idx, off + t.idx + len(t.text)) for t in tokens]
     out = []
     for tx in times:
         if tx.kind != "date" or tx.precision == "unresolved":
             continue
         if any(a < tx.end and tx.start < b for a, b in spans):
-            out.append(tx)
+            if event is None or not describes_noun(tx, event, off, lex):
+                out.append(tx)
     return out
+
+
+@lru_cache(maxsize=None)
+def _anchoring(lang: str) -> dict:
+    return load_json(lang, "anchoring")
+
+
+def describes_noun(tx: TimeExpr, event: Token, off: int, lex: Lexicon) -> bool:
+    """'à l'occasion de l'anniversaire de l'armistice (1950-1953)', 'the 1950-53 war': a time that
+    hangs on a noun other than the event's, by a genitive preposition, in parentheses or before
+    it, tells which thing that noun is, not when the event happened."""
+    doc = event.doc
+    span = doc.char_span(tx.start - off, tx.end - off, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    head = root.head
+    data = _anchoring(lex.lang)
+    if head == root or head == event or head in span or head.pos_ not in ("NOUN", "PROPN") \
+            or head.lower_ in data.get("time_heads", ()):
+        return False
+    cases = set(data.get("noun_time_cases", ()))
+    if any(ch.dep_ == "case" and ch.lower_ in cases for ch in root.children):
+        return True
+    if span.start > 0 and doc[span.start - 1].text == "(":
+        return True
+    return span.end <= head.i and root.dep_ in ("compound", "amod", "nummod", "nmod")
 
 
 def clause_times(pred: Token, times: list[TimeExpr], off: int, lex: Lexicon) -> list[TimeExpr]:
@@ -37,7 +87,7 @@ def clause_times(pred: Token, times: list[TimeExpr], off: int, lex: Lexicon) -> 
     for t in toks:
         if t != pred and t.lemma_.lower() in rep and t.pos_ == "VERB":
             drop |= {x.i for x in t.subtree}
-    return _tok_times([t for t in toks if t.i not in drop], times, off)
+    return _tok_times([t for t in toks if t.i not in drop], times, off, pred, lex)
 
 
 def _orphans(c: Candidate, times: list[TimeExpr]) -> list[TimeExpr]:
@@ -80,29 +130,25 @@ def assign(cands: list[Candidate], times: list[TimeExpr], lex: Lexicon) -> None:
             if orph and not any(x.off + x.tok.idx < orph[0].start for x in later):
                 own = orph[:1]
         if c.modality in FUTURE:
-            c.date = own[0] if own else None
+            c.date = _source(own[0] if own else None, "explicit")
             c.reported = _statement_time(c, times, lex)
             continue
         if own:
-            c.date = own[0]
+            c.date = _source(own[0], "explicit")
             continue
-        c.date = _governing(c, times, lex)
+        c.date = _source(_governing(c, times, lex), "clause")
+
+
+def _source(tx: TimeExpr | None, source: str) -> TimeExpr | None:
+    """The tagger's expression as this event's date (a copy: one expression may date several)."""
+    return replace(tx, source=source) if tx is not None else None
 
 
 def _own(c: Candidate, times, lex) -> list[TimeExpr]:
     tok = c.tok
     if c.frame.pos == "NOUN":
         toks = [t for t in tok.subtree if t.dep_ not in lex.syn.get("clausal", ())]
-        got = _tok_times(toks, times, c.off)
-        if got:
-            return got
-        # "quelques jours après la rencontre": the expression just before the event noun dates it
-        left = c.off + tok.left_edge.idx
-        for tx in times:
-            if tx.kind == "date" and tx.precision != "unresolved" and 0 <= left - tx.end <= 12 \
-                    and tx.start >= c.off:
-                return [tx]
-        return []
+        return _tok_times(toks, times, c.off, tok, lex)
     return clause_times(tok, times, c.off, lex)
 
 
@@ -178,3 +224,145 @@ def occasion(c: Candidate, lex: Lexicon) -> Token | None:
         if t != c.tok and t.pos_ == "NOUN" and in_pp(t, lex.mod.get("occasion_preps", [])):
             return t
     return None
+
+
+# -- after merging: the events with no time of their own ------------------------------------
+
+def settle(doc: Document, groups: list[list[Candidate]], best: list[Candidate], lex: Lexicon,
+           times: list[TimeExpr]) -> None:
+    """Date every merged event that has no time of its own: the event noun its clause is
+    anchored on, the occasion named again, the story thread, then the publication window."""
+    by_tok = {(c.sent.start, c.tok.i): gi for gi, g in enumerate(groups) for c in g}
+    for gi, g in enumerate(groups):
+        b = best[gi]
+        if b.date is not None or b.modality != "asserted":
+            continue
+        # 'après leur réunion, ils avaient signé': the event noun's time dates the clause
+        for c in g:
+            hit = by_tok.get((c.sent.start, c.anchor.i)) if c.anchor is not None else None
+            if hit is not None and best[hit].date is not None:
+                b.date = _source(best[hit].date, "clause")
+                break
+        if b.date is None:
+            b.date = _reported(gi, groups, best, by_tok, lex, times)
+    for gi, g in enumerate(groups):
+        b = best[gi]
+        if b.date is None and b.modality == "asserted":
+            occ = next((o for o in (occasion(c, lex) for c in g) if o is not None), None)
+            if occ is not None:
+                b.date = _source(_occasion_time(doc, b, occ, times), "discourse")
+                continue        # a named occasion of its own is never another event's time
+            b.date = _thread(gi, best, lex)
+    pub = _publication(doc)
+    for b in best:
+        if b.date is None and pub is not None:
+            b.date = _window(b, pub, lex)
+
+
+def _reported(gi: int, groups, best, by_tok, lex: Lexicon, times) -> TimeExpr | None:
+    """'Séoul a dénoncé lundi l'envoi de soldats', 'Seoul warned on Monday that Pyongyang had sent
+    troops': what a dated statement reports had happened by the time it was made, not then."""
+    rep = set(lex.mod.get("reporting_verbs", ()))
+    speech = set(lex.mod.get("speech_event_types", ()))
+    for c in groups[gi]:
+        t, hops = c.tok, 0
+        while t.head != t and hops < 4:
+            t, hops = t.head, hops + 1
+            hit = by_tok.get((c.sent.start, t.i))
+            said = best[hit] if hit is not None and hit != gi else None
+            if said is not None and said.date is not None and said.date.source == "explicit" \
+                    and (said.event in speech or t.lemma_.lower() in rep):
+                return _until(said.date)
+            if t.lemma_.lower() in rep:
+                got = clause_times(t, times, c.off, lex)
+                return _until(got[0]) if got else None
+    return None
+
+
+def _until(said: TimeExpr) -> TimeExpr | None:
+    latest = said.latest or said.value
+    if not latest or len(latest) < 10:
+        return None
+    return TimeExpr(-1, -1, said.text, None, "unresolved", None, latest, source="clause")
+
+
+def _occasion_time(doc: Document, c: Candidate, anchor: Token, times: list[TimeExpr]) -> TimeExpr | None:
+    """'After the parade, X and Y held talks': the parade not being an event we record, its time is
+    the one stated in the nearest earlier sentence that names the same noun, if that sentence
+    states exactly one."""
+    word = anchor.lower_
+    text = doc.text
+    at = text.lower().rfind(word, 0, c.sent.start)
+    if at < 0:
+        return None
+    lo = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
+    hi = min(x for x in (text.find(". ", at), text.find("\n", at), len(text)) if x >= 0)
+    found = [t for t in times if t.kind == "date" and t.precision != "unresolved" and lo <= t.start < hi]
+    return found[0] if len(found) == 1 else None
+
+
+def _thread(gi: int, best: list[Candidate], lex: Lexicon) -> TimeExpr | None:
+    """The story thread: the latest time among the earlier events with a time of their own (or of
+    their clause) that share a participant with this one (a named person anywhere before, any
+    participant or its country in the same paragraph), when the tenses agree: neither a pluperfect background
+    ('ils s'étaient vus en mai'), nor a present-tense report ('accuse') against a past one."""
+    from .actors import key
+    from .merge import _persons, persons_meet
+    b = best[gi]
+    if b.earlier:
+        return None
+    mine = {key(a) for a in b.parts} | {a.country for a in b.parts if a.country}
+    names = _persons(b.parts)
+    here = (b.sent.start, b.tok.i)
+    found = [p for p in best if p is not b and p.date is not None and p.date.source in ("explicit", "clause")
+             and p.modality == "asserted" and not p.earlier and (p.sent.start, p.tok.i) < here
+             and _agree(_tense(p, lex), _tense(b, lex))
+             and (persons_meet(names, _persons(p.parts)) or
+                  (p.sent.para == b.sent.para and mine & ({key(a) for a in p.parts} |
+                                                          {a.country for a in p.parts if a.country})))]
+    if not found:
+        return None
+    return _source(max(found, key=lambda p: p.date.latest or p.date.value or "").date, "discourse")
+
+
+def _agree(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _tense(c: Candidate, lex: Lexicon) -> str | None:
+    """'present' for a simple present verb, 'past' for other verb forms, None for an event noun."""
+    if c.frame.pos != "VERB":
+        return None
+    feats, compound = syntax.verb_morph(c.tok, lex.syn)
+    return "present" if "Pres" in feats and not compound and "Part" not in feats else "past"
+
+
+def _publication(doc: Document):
+    from ..timex import parse_anchor
+    try:
+        return parse_anchor(doc.published) if doc.published and doc.published.value else None
+    except ValueError:
+        return None
+
+
+def _window(c: Candidate, pub, lex: Lexicon) -> TimeExpr | None:
+    """The publication window by tense and aspect (the module doc); None for what may never happen
+    at a time one could bound (a hypothetical)."""
+    lo, hi = pub.lo, pub.hi
+    if c.modality in ("planned", "possible"):
+        return _range(lo, None, "unresolved")
+    if c.modality not in ("asserted",) + PAST_ONLY:
+        return None
+    # a background ('avaient signé'), a claim, or a present-tense state ('accuse', 'nient'): true
+    # by the time of publication, since when the text does not say
+    if c.earlier or c.modality in PAST_ONLY or _tense(c, lex) == "present":
+        return _range(None, hi, "unresolved")
+    start = lo - timedelta(days=WINDOW_DAYS)
+    width = (hi - start).days
+    precision = "week" if width <= 7 else "month" if width <= 38 else "quarter" if width <= 100 else "year"
+    return _range(start, hi, precision)
+
+
+def _range(lo, hi, precision: str) -> TimeExpr:
+    return TimeExpr(-1, -1, "", None, precision, lo.isoformat() if lo else None,
+                    hi.isoformat() if hi else None, source="publication")

@@ -37,12 +37,13 @@ class Candidate:
     obj: Token | None = None                   # the argument that satisfied `need` (quantities)
     parent: "Candidate | None" = None          # the frame that embeds this one (accuse -> aid)
     anchor: Token | None = None                # event noun of a temporal PP governing the clause
-    background: bool = False                   # an event noun in a temporal PP ("lors de la visite")
+    background: bool = False                   # an event noun in a temporal PP ("pendant le voyage")
     delegation: set = field(default_factory=set)   # keys of actors that came from "une délégation"
     headline: bool = False
     kind: str | None = None                    # class of the `need` argument (arms, troops...)
     earlier: bool = False                      # pluperfect: an occasion before the story's own
     confidence: float = 0.6
+    doubts: list[str] = field(default_factory=list)   # why confidence was lowered (former vetoes)
 
     @property
     def parts(self) -> list[Actor]:
@@ -56,19 +57,41 @@ def match(sdoc, sent: Sentence, off: int, lex: Lexicon, res: Resolver) -> list[C
     for tok in sdoc:
         lem = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
-            frames = lex.verbs.get(lem, [])
+            frames = lex.verbs.get(lem, []) or lex.imported.get(lem, [])
         elif tok.pos_ in ("NOUN", "PROPN"):
             frames = lex.nouns.get(lem, []) or lex.nouns.get(tok.lower_, [])
         else:
             continue
+        why = None
+        if not frames and tok.pos_ in ("VERB", "NOUN") and lex.neighbour_cfg:
+            frames, why = _neighbour(tok, lex)
         for f in frames:
             c = _try(f, tok, sent, off, lex, res, claimed)
             if c is not None:
+                if why:
+                    doubt(c, why)
                 out.append(c)
                 if c.obj is not None:
                     claimed.add(c.obj.i)      # "tenir un sommet": the noun is part of the verb's event
                 break
     return [c for c in out if c.tok.i not in claimed]
+
+
+_NEIGHBOURS: dict = {}
+
+
+def _neighbour(tok: Token, lex: Lexicon) -> tuple[list[Frame], str | None]:
+    """Frames of the known trigger nearest to an unknown verb or noun in the word vectors, and the
+    doubt that says so (the event is proposed, with lower confidence, never silently)."""
+    from .lexicon import Neighbours
+    k = (lex.lang, id(tok.vocab))
+    if k not in _NEIGHBOURS:
+        _NEIGHBOURS[k] = Neighbours(lex, tok.vocab)
+    hit = _NEIGHBOURS[k].near(tok.lemma_.lower(), tok.pos_)
+    if hit is None:
+        return [], None
+    frames, near, _ = hit
+    return frames, f"vector neighbour of {near}"
 
 
 def _need(f: Frame, tok: Token, lex: Lexicon) -> Token | None:
@@ -104,6 +127,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
             return None
     if f.flag("passive_only") and not syntax.is_passive(tok, syn):
         return None
+    if f.flag("no_obj") and any(s == "obj" for s, _ in syntax.slots(tok, syn)):
+        return None                          # 'manifester son soutien' is not a demonstration
     if f.flag("no_pp") and any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("no_pp")):
         return None
     if f.flag("need_pp") and not any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("need_pp")):
@@ -114,9 +139,26 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
     if obj is not None:
         c.kind = next((cl for cl in f.need if obj.lemma_.lower() in lex.cls(cl) or obj.lower_ in lex.cls(cl)), None)
     _fill(c, lex, res)
-    if not _valid(c, lex, res):
-        return None
+    if not c.parts:
+        return None                          # nobody named: nothing to record
+    doubt(c, *_doubts(c, lex, res))
+    if f.flag("doubt"):
+        doubt(c, f.flag("doubt"))            # a verb known only from an imported dictionary
     return c
+
+
+# How much each missing piece of evidence costs. A candidate with one doubt falls below the
+# default --min-confidence (extract.MIN_CONFIDENCE); it stays available to a user who asks for it.
+DOUBT_COST: dict[str, float] = {"imported verb": 0.25, "vector neighbour": 0.35}
+DEFAULT_DOUBT_COST = 0.35
+
+
+def doubt(c: Candidate, *reasons: str) -> None:
+    """Lower the candidate's confidence for each new reason (instead of dropping it)."""
+    for r in reasons:
+        if r not in c.doubts:
+            c.doubts.append(r)
+            c.confidence -= DOUBT_COST.get(r.split(" of ")[0], DEFAULT_DOUBT_COST)
 
 
 def _deep_pps(root: Token, syn, depth: int = 4) -> list[tuple[str, Token]]:
@@ -164,7 +206,7 @@ def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
     if c.frame.flag("deep_obj"):
         for s, t in list(items):
             if s == "obj":
-                # 'la politique de Moscou', 'Russia's ambassador', 'a US request': the owner is the party
+                # 'la position de Madrid', 'Peru's envoy', 'a Chilean plea': the owner is the party
                 items += [("obj", t2) for s2, t2 in syntax.slots(t, syn) if s2 in ("pp:de", "pp:of", "poss", "amod")
                           or s2 == "compound" and t2.pos_ == "PROPN"]
     return items
@@ -189,7 +231,7 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
         if role in ("dest", "loc"):
             _place(c, t, role, lex, res)
             continue
-        if slot == "poss" and t.lower_ in res.mod.get("pair_dets", ()) + ["their"]:
+        if slot == "poss" and t.lower_ in res.mod.get("pair_dets", ()):
             acts = _pair(res, t)
         elif slot == "poss" and t.pos_ in ("PROPN", "NOUN"):
             acts = res.actors(t)                       # "North Korea's missile launch"
@@ -203,7 +245,7 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
         else:
             acts = res.actors(t)
             if not acts and role == "recipient" and t.lemma_.lower() in lex.cls("stance"):
-                acts, owner = _owner(t, lex, res)       # 'la politique de Moscou', "Russia's position"
+                acts, owner = _owner(t, lex, res)       # 'la position de Madrid', "Peru's stance"
                 if owner is not None:
                     taken.add(owner.i)
             if slot in ("pp:entre", "pp:between") and len(acts) == 1:
@@ -215,7 +257,7 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
             if not any(key(a) == key(b) for b in c.parts):
                 side.append(a)
     if not got_subj and "subj" in roles and roles.get("subj") in ("actor", "recipient") \
-            and c.frame.pos == "VERB":
+            and c.frame.pos == "VERB" and not c.frame.flag("explicit_subj"):
         acts = _controller(c, res, lex)
         side = c.actor if roles["subj"] == "actor" else c.recipient
         for a in acts or []:
@@ -279,7 +321,7 @@ def _and_next(t: Token, res: Resolver) -> list[Actor]:
     """'entre X et Y' when the parser hangs Y elsewhere: the mention right after 'et'/'and'."""
     i = t.right_edge.i + 1
     doc = t.doc
-    if i < len(doc) and doc[i].lower_ in ("et", "and", "&"):
+    if i < len(doc) and doc[i].lower_ in res.lex.syn.get("and_words", ()):
         j = i + 1
         while j < len(doc) and doc[j].pos_ == "DET":
             j += 1
@@ -296,7 +338,7 @@ def _between_surface(c: Candidate, res: Resolver) -> list[Actor]:
     i = c.tok.i + 1
     while i < len(doc) and doc[i].pos_ == "ADJ":
         i += 1
-    if i + 1 >= len(doc) or doc[i].lower_ not in ("entre", "between"):
+    if i + 1 >= len(doc) or doc[i].lower_ not in res.lex.syn.get("between_words", ()):
         return []
     j = i + 1
     while j < len(doc) and doc[j].pos_ == "DET":
@@ -308,7 +350,7 @@ def _between_surface(c: Candidate, res: Resolver) -> list[Actor]:
     k = j
     while k < len(doc) and res.off + doc[k].idx < m.end:
         k += 1
-    if k < len(doc) and doc[k].lower_ in ("et", "and"):
+    if k < len(doc) and doc[k].lower_ in res.lex.syn.get("and_words", ()):
         k += 1
         while k < len(doc) and doc[k].pos_ == "DET":
             k += 1
@@ -343,7 +385,7 @@ def _prune(side: list[Actor]) -> list[Actor]:
 
 
 def _is_need_word(t: Token, c: Candidate, lex: Lexicon) -> bool:
-    """'l'envoi de systèmes': the de-phrase is what is sent, not who sends."""
+    """'l'expédition de blindés': the de-phrase is what is sent, not who sends."""
     words = set()
     for cl in c.frame.need:
         words |= lex.cls(cl)
@@ -406,7 +448,7 @@ def _controller(c: Candidate, res: Resolver, lex: Lexicon) -> list[Actor] | None
 
 def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
     """An event noun takes the governing subject as its doer only when it is that verb's argument
-    ('impliquée dans l'envoi', 'la possibilité d'envoyer'), not in an adverbial phrase, and not
+    ('mêlée à la livraison', 'le projet de livrer'), not in an adverbial phrase, and not
     when it is an anaphor ('cette visite')."""
     tok, mod = c.tok, lex.mod
     if any(ch.lower_ in mod.get("demonstratives", ()) for ch in tok.children):
@@ -422,7 +464,7 @@ def noun_may_inherit(c: Candidate, lex: Lexicon) -> bool:
 def _place(c: Candidate, t: Token, role: str, lex: Lexicon, res: Resolver) -> None:
     if t.lemma_.lower() in lex.mod.get("capital_words", ()):
         if t.dep_ in lex.syn.get("appos", ()) or _after_named_place(t, res):
-            return       # '..., une capitale liée à Moscou': describes a named place, does not locate the event
+            return       # '..., une ville proche de Lisbonne': describes a named place, does not locate the event
         c.location = c.location or {"name": None, "country": None, "capital_of_host": True}
         return
     m = res.mention_of(t)
@@ -442,7 +484,7 @@ def _place(c: Candidate, t: Token, role: str, lex: Lexicon, res: Resolver) -> No
 
 
 def _after_named_place(t: Token, res: Resolver) -> bool:
-    """'Pyongyang, une capitale ...': the phrase follows a named place and a comma (an apposition
+    """'Quito, une capitale ...': the phrase follows a named place and a comma (an apposition
     the parser may have hung elsewhere)."""
     i = t.left_edge.i
     if i < 2 or t.doc[i - 1].text != ",":
@@ -460,31 +502,28 @@ def _english_place(text: str, iso: str, lex: Lexicon) -> str:
     return text
 
 
-def _valid(c: Candidate, lex: Lexicon, res: Resolver) -> bool:
+def _doubts(c: Candidate, lex: Lexicon, res: Resolver) -> list[str]:
+    """What the frame expects and the sentence does not give: each is a reason to doubt."""
     f = c.frame
     n = len(c.parts)
-    if n == 0:
-        return False
+    out = []
     if f.flag("need_actor_obj"):
         objs = [t for s, t in _slot_items(c, lex.syn) if s == "obj"]
         if not objs or not any(res.actors(t) for t in objs):
-            return False
-        if f.flag("need_person_obj") and not any(a.type in ("person", "organization") for t in objs for a in res.actors(t)) \
+            out.append("no actor object")
+        elif f.flag("need_person_obj") and not any(a.type in ("person", "organization") for t in objs for a in res.actors(t)) \
                 and not any(t.lemma_.lower() in lex.cls("delegation") for t in objs):
-            return False             # 'recevoir Poutine / une délégation', not 'recevoir la Russie
+            out.append("object not a person")   # 'recevoir Poutine / une délégation', not 'recevoir la Russie'
+    if f.flag("need_country_obj") and not any(
+            m is not None and (m.actor.type == "country" or m.kind in PLACE_KINDS)
+            for t in (t for s, t in _slot_items(c, lex.syn) if s == "obj") for m in [res.mention_of(t)]):
+        out.append("object not a place")
     if f.flag("need_dest") and not c.recipient and not (c.location and c.location.get("country")):
-        return False
-    if f.event == "CONSULT" and f.mode == "visit" and not c.actor and f.roles.get("subj") == "actor":
-        return False
-    if f.flag("need_actor_subj") and not c.actor:
-        return False
+        out.append("no destination")
     if f.flag("need_recipient") and not c.recipient:
-        return False
+        out.append("no recipient")
     if f.pos == "NOUN" and n < int(f.flag("min_parts") or 1):
-        return False
+        out.append("too few participants")
     if f.pos == "VERB" and f.symmetric and n < 2:
-        return False                 # 'X a discuté' with nobody named is not a meeting we can record
-    if f.event in ("ACCUSE", "REJECT", "AID", "SUPPORT", "AGREE", "REQUEST", "THREATEN", "SANCTION", "ASSAULT") \
-            and not c.actor:
-        return False
-    return True
+        out.append("one-sided meeting")      # 'X a discuté' with nobody named
+    return out

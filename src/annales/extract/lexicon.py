@@ -65,6 +65,10 @@ class Lexicon:
     capitals: dict[str, str]                  # ISO3 -> capital name in this language
     english: dict[str, str]                   # ISO3 -> canonical English name
     place_re: re.Pattern | None
+    neighbour_cfg: dict = field(default_factory=dict)      # triggers.json `neighbours` (word-vector candidates)
+    imported: dict[str, list[Frame]] = field(default_factory=dict)   # verbs of an imported dictionary (CAMEO)
+    agents: dict[str, str] = field(default_factory=dict)   # generic actor lemma -> name ('manifestant': protesters)
+    agent_heads: set[str] = field(default_factory=set)      # 'des milliers de manifestants': looked through
 
     def cls(self, name: str) -> set[str]:
         return self.classes.get(name, set())
@@ -148,17 +152,93 @@ def lexicon(lang: str) -> Lexicon | None:
         place_words.setdefault(p.lower(), iso)
     alt = "|".join(re.escape(p) for p in sorted(place_words, key=len, reverse=True))
     place_re = re.compile(r"(?<![\w-])(?:" + alt + r")(?![\w-])", re.IGNORECASE) if alt else None
+    imported = _imported(lang, trig.get("imported") or {})
     return Lexicon(
         lang=lang,
         verbs=_frames(trig.get("verbs") or [], "VERB"),
         nouns=_frames(trig.get("nouns") or [], "NOUN"),
         classes={k: {w.lower() for w in v} for k, v in (trig.get("classes") or {}).items()},
-        prefilter=Prefilter((trig.get("verbs") or []) + (trig.get("nouns") or []), trig.get("classes") or {}),
+        prefilter=Prefilter((trig.get("verbs") or []) + (trig.get("nouns") or []) +
+                            [fs[0].raw for w, fs in imported.items() if w == fs[0].lemma],
+                            trig.get("classes") or {}),
         mod=Cues(load_json(lang, "modality")), quant=load_json(lang, "quantities"),
         syn=Cues(load_json(lang, "extract_syntax")), places=places,
         country_names=place_words, demonyms=dem, capitals=caps, english=english,
         place_re=place_re,
+        neighbour_cfg=dict(trig.get("neighbours") or {}),
+        imported=imported,
+        agents={k.lower(): v for k, v in (trig.get("agents") or {}).items() if not k.startswith("_")},
+        agent_heads=set((trig.get("agents") or {}).get("_through") or ()),
     )
+
+
+def _imported(lang: str, cfg: dict) -> dict[str, list[Frame]]:
+    """Verbs of a generated dictionary (resources/<lang>/<cfg.file>, e.g. the CAMEO import) that the
+    hand-written triggers lack: each as one frame with the configured roles and a doubt, so that a
+    verb known only from the import is emitted with lower confidence."""
+    data = load_json(lang, cfg["file"]) if cfg.get("file") else {}
+    codes = data.get("codes") or {}
+    skip = set(cfg.get("exclude") or ())
+    skip_codes = set(cfg.get("exclude_codes") or ())
+    out: dict[str, list[Frame]] = {}
+    for verb, v in (data.get("verbs") or {}).items():
+        code = v.get("code")
+        m = codes.get(code) if code else None
+        if not m or not m.get("event") or verb in skip or code in skip_codes or not verb.isalpha():
+            continue
+        e = {"lemma": verb, "event": m["event"], "mode": m.get("mode"), "context": m.get("context") or [],
+             "cameo": code, "roles": dict(cfg.get("roles") or {}), "doubt": cfg.get("doubt", "imported verb"),
+             "stems": [verb] + list(v.get("forms") or [])}
+        out[verb] = [Frame(lemma=verb, pos="VERB", event=e["event"], mode=e["mode"], context=list(e["context"]),
+                           cameo=code, roles=e["roles"], raw=e)]
+        for form in v.get("forms") or ():
+            out.setdefault(form, out[verb])
+    return out
+
+
+class Neighbours:
+    """Word-vector neighbours: for a verb or noun the lexicon lacks, the known trigger nearest in the
+    pipeline's vectors, when it is near enough and the next nearest agree on its event type."""
+
+    def __init__(self, lex: "Lexicon", vocab):
+        import numpy as np
+        cfg = lex.neighbour_cfg
+        self.min_sim = float(cfg.get("min_similarity", 0.7))
+        self.agree = int(cfg.get("agree", 2))
+        self.exclude = {w.lower() for w in cfg.get("exclude") or ()} | {w.lower() for w in lex.mod.get("reporting_verbs", ())}
+        self.tables = {}
+        for pos, frames in (("VERB", lex.verbs), ("NOUN", lex.nouns)):
+            lemmas = [w for w in frames if vocab.has_vector(w)]
+            mat = np.array([vocab.get_vector(w) for w in lemmas], dtype="float32") if lemmas else np.zeros((0, 1), "float32")
+            if len(lemmas):
+                mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
+            self.tables[pos] = (lemmas, mat, frames)
+        self.vocab, self.np, self.cache = vocab, np, {}
+
+    def near(self, lemma: str, pos: str) -> tuple[list[Frame], str, float] | None:
+        """(frames of the nearest trigger, that trigger, similarity), or None."""
+        k = (lemma, pos)
+        if k not in self.cache:
+            self.cache[k] = self._near(lemma, pos)
+        return self.cache[k]
+
+    def _near(self, lemma: str, pos: str):
+        lemmas, mat, frames = self.tables.get(pos, ([], None, {}))
+        if not lemmas or lemma in self.exclude or len(lemma) < 4 or not self.vocab.has_vector(lemma):
+            return None
+        v = self.vocab.get_vector(lemma)
+        n = float(self.np.linalg.norm(v))
+        if not n:
+            return None
+        sims = mat @ (v / n)
+        top = self.np.argsort(-sims)[:max(self.agree, 1) + 1]
+        best = lemmas[top[0]]
+        if sims[top[0]] < self.min_sim:
+            return None
+        event = frames[best][0].event
+        if sum(frames[lemmas[i]][0].event == event for i in top) < self.agree:
+            return None
+        return frames[best], best, float(sims[top[0]])
 
 
 @lru_cache(maxsize=None)

@@ -177,6 +177,11 @@ def record_id(doc_id: str, c: Candidate, ev_start: int, ev_end: int) -> str:
     return "e-" + h[:12]
 
 
+def _bounded(conf: float) -> float:
+    """Doubts can sum past zero; a record's confidence stays a probability-like score in (0, 1)."""
+    return round(min(0.95, max(0.05, conf)), 3)
+
+
 def to_record(doc_id: str, text: str, g: list[Candidate], best: Candidate) -> EventRecord:
     seen, evid = set(), []
     for c in [best] + sorted((x for x in g if x is not best), key=_score, reverse=True):
@@ -190,7 +195,7 @@ def to_record(doc_id: str, text: str, g: list[Candidate], best: Candidate) -> Ev
     rec = EventRecord(doc=doc_id, event=best.event, mode=best.mode, context=list(best.context),
                       actor=list(best.actor), recipient=list(best.recipient), location=loc,
                       date=best.date, modality=best.modality, attributed_to=list(best.attributed_to),
-                      quantity=best.quantity, evidence=evid, confidence=best.confidence,
+                      quantity=best.quantity, evidence=evid, confidence=_bounded(best.confidence),
                       cameo=best.cameo, reported=best.reported)
     rec.id = record_id(doc_id, best, evid[0].start, evid[0].end)
     return rec

@@ -207,7 +207,7 @@ def _predicate_cues(c: Candidate, lex: Lexicon) -> list[str]:
 
 def is_content(c: Candidate, lex: Lexicon) -> bool:
     """The content of a request, proposal, promise or threat ('appelant les deux pays à fournir',
-    'promis de resserrer la coopération') is not an event of its own."""
+    'juré de renforcer les échanges') is not an event of its own."""
     if c.background:
         return False
     if c.parent is not None and c.parent.frame.complement:
@@ -238,7 +238,7 @@ def _under_reporting(tok: Token, lex: Lexicon) -> bool:
 
 
 def _subject_actors(verb: Token, res: Resolver, syn) -> list:
-    """The source of a reporting verb: its subject, else ('comme l'a confirmé un communiqué',
+    """The source of a reporting verb: its subject, else ('comme l'indique une note officielle',
     inverted subjects) its object."""
     items = syntax.slots(verb, syn)
     for want in (("subj", "agent"), ("obj",)):
@@ -251,7 +251,7 @@ def _subject_actors(verb: Token, res: Resolver, syn) -> list:
 
 
 def _sentence_sources(c: Candidate, res: Resolver, lex: Lexicon, found: list[str]) -> list:
-    """'selon la KCNA', ', a déclaré la KCNA', 'comme l'a confirmé un communiqué de X', 'KCNA said'."""
+    """'selon l'agence X', ', a rapporté l'agence X', 'comme l'indique une note de X', 'the agency reported'."""
     mod, syn = lex.mod, lex.syn
     root = c.tok
     while root.head != root:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 _BOUNDARY = re.compile(r"(?<=[.!?…])([»”\"')\]]?)\s+(?=[«“\"'(\[]?\s?[A-ZÀ-ÖØ-Þ0-9])")
-# "SEOUL, Sept 14 (Reuters) - ", "SEOUL, le 7 novembre (Yonhap) – ", "SEOUL, 19 juil. -- "
+# "LIMA, May 2 (Agency) - ", "LIMA, le 3 mars (Agence) – ", "LIMA, 8 févr. -- "
 DATELINE = re.compile(r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'’ .-]{2,40}),\s[^()\n]{0,30}?(?:\([^)\n]{1,40}\))?\s*(?:--|[-–—])\s+")
 _TERMINAL = re.compile(r"[.!?…»”\"'):;]\s*$")
 

@@ -31,6 +31,7 @@ import json
 import sys
 import unicodedata
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Iterable
@@ -219,7 +220,7 @@ class M:
 
     __slots__ = ("id", "doc", "type", "mode", "modality", "group", "lo", "hi", "win", "dated", "act", "rec", "uni", "ents",
                  "directed", "ukeys", "loc", "unit", "order", "actor", "recipient", "location", "date",
-                 "quantity", "context", "confidence", "cameo")
+                 "quantity", "context", "confidence", "cameo", "guess")
 
     def span(self) -> tuple[int, int] | None:
         """The range used for blocking: the date, else the undated window."""
@@ -275,6 +276,11 @@ def compact(rec: EventRecord, published: str | None, cache: Interner | None = No
     m.modality = rec.modality or "asserted"
     m.group = GROUP.get(m.modality, "F")
     iv = interval(rec.date)
+    # A window inferred from the publication date (EVENTS.md date.source) says when the article
+    # was written, not which event it is: it is shown, but fusion pairs the mention as undated.
+    m.guess = None
+    if iv is not None and rec.date.source == "publication":
+        m.guess, iv = iv, None
     m.lo, m.hi = iv if iv else (None, None)
     m.dated = iv is not None
     m.win = None
@@ -299,7 +305,7 @@ def compact(rec: EventRecord, published: str | None, cache: Interner | None = No
     m.unit = norm(q.get("unit")) if q and q.get("unit") else None
     m.quantity = q
     t = rec.date
-    m.date = cache.value("t", t, (t.text, t.value, t.precision, t.earliest, t.latest)) if t else None
+    m.date = cache.value("t", t, (t.text, t.value, t.precision, t.earliest, t.latest, t.source)) if t else None
     # Most specific first: narrowest date, then most named people, then a known place.
     width = (m.hi - m.lo) if m.lo is not None else 10 ** 6
     people = sum(1 for e in m.uni if not e[2])
@@ -587,15 +593,15 @@ def fuse_date(members: list[M]) -> tuple[TimeExpr | None, Conflict | None]:
     """The most precise date every source agrees with, or the span and a conflict."""
     dated = [m for m in members if m.dated]
     if not dated:
-        return None, None
+        return _inferred_date(members), None
     lo, hi = max(m.lo for m in dated), min(m.hi for m in dated)
     if lo <= hi:
         best = min(dated, key=lambda m: m.order)       # narrowest: its words and precision
         t = best.date
         if (lo, hi) == (best.lo, best.hi):
-            return TimeExpr(-1, -1, t.text, t.value, t.precision, _iso(lo), _iso(hi)), None
+            return TimeExpr(-1, -1, t.text, t.value, t.precision, _iso(lo), _iso(hi), source=t.source), None
         value, precision = _date_label(lo, hi)
-        return _time(lo, hi, value, precision, t.text), None
+        return replace(_time(lo, hi, value, precision, t.text), source=t.source), None
     # Disjoint reports (the days of one visit): keep the span, list the minimal ranges.
     minimal = [m for m in dated if not any(o.lo >= m.lo and o.hi <= m.hi and (o.lo, o.hi) != (m.lo, m.hi)
                                            for o in dated)]
@@ -606,8 +612,17 @@ def fuse_date(members: list[M]) -> tuple[TimeExpr | None, Conflict | None]:
     lo, hi = min(m.lo for m in dated), max(m.hi for m in dated)
     value, precision = _date_label(lo, hi)
     text = "; ".join(sorted({m.date.text for m in minimal if m.date.text}))
-    return (_time(lo, hi, value, precision, text),
+    return (replace(_time(lo, hi, value, precision, text), source=min(dated, key=lambda m: m.order).date.source),
             Conflict("date", keys, [sorted(values[k]) for k in keys]))
+
+
+def _inferred_date(members: list[M]) -> TimeExpr | None:
+    """No source states a time: the narrowest publication window of its reports, as it is."""
+    guessed = [m for m in members if m.guess is not None]
+    if not guessed:
+        return None
+    best = min(guessed, key=lambda m: (m.guess[1] - m.guess[0], m.id))
+    return best.date
 
 
 def _side_of(e: tuple, directed: list[M]) -> str | None:
@@ -771,7 +786,7 @@ def _fuse_compact(ms: list[M], published: dict[str, str | None]) -> list[tuple[s
 
 
 def _sort_date(ev: FusedEvent) -> str:
-    return (ev.date.earliest or ev.date.value or "9999") if ev.date else "9999"
+    return (ev.date.earliest or ev.date.value or ev.date.latest or "9999") if ev.date else "9999"
 
 
 def fuse(mentions: Iterable[EventRecord], published: dict[str, str | None] | None = None) -> list[FusedEvent]:

@@ -26,6 +26,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..dates_label import date_label
 from ..model import EVENT_TYPES, MODALITIES
 from ..store import Store, actor_key
 from . import guard, params, queries
@@ -98,20 +99,10 @@ def in_range(period: str, date_from: str | None, date_to: str | None) -> bool:
 
 def event_period(ev: dict, group: str) -> str | None:
     d = ev.get("date") or {}
-    start = d.get("earliest") or d.get("value")
+    start = d.get("earliest") or d.get("value") or d.get("latest")
     if not start or not start[:4].isdigit():
         return None
     return start[:4] if group == "year" else start[:7]
-
-
-def date_label(d: dict | None) -> str:
-    if not d or not (d.get("value") or d.get("earliest")):
-        return "undated"
-    value = d.get("value") or ""
-    early, late = d.get("earliest"), d.get("latest")
-    if early and late and early != late and (not value or d.get("precision") in ("week", "unresolved")):
-        return f"{early} – {late}"
-    return value or early
 
 
 def actor_names(actors: list[dict]) -> str:

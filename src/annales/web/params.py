@@ -95,12 +95,14 @@ def filters(
     modality: str | None = Query(None, description="asserted, alleged, denied, planned, possible, "
                                                    "hypothetical or negated"),
     source: str | None = Query(None, description="a document id or an outlet"),
+    min_confidence: float | None = Query(None, ge=0.0, le=1.0,
+                                         description="only events whose confidence is at least this (0 to 1)"),
 ) -> Filters:
     """The timeline filters, as a FastAPI dependency."""
     f = Filters(date_from=partial_date("from", date_from), date_to=partial_date("to", date_to),
                 actor=text("actor", actor), country=check_country("country", country),
                 event_type=check_type("type", type), modality=check_modality("modality", modality),
-                source=text("source", source))
+                source=text("source", source), min_confidence=min_confidence)
     if f.date_from and f.date_to and f.date_from > f.date_to + "\uffff":
         raise bad("from", f"{f.date_from} is after 'to' {f.date_to}")
     return f

@@ -40,6 +40,7 @@ class Filters:
     event_type: str | None = None
     modality: str | None = None
     source: str | None = None
+    min_confidence: float | None = None
     original: bool = False       # the machine's timeline, before the analyst's reviews
 
     def as_dict(self) -> dict:
@@ -52,7 +53,7 @@ class Filters:
     def query(self) -> dict:
         """The same filters as URL query parameters (empty ones left out)."""
         names = {"date_from": "from", "date_to": "to", "event_type": "type"}
-        out = {names.get(k, k): v for k, v in self.as_dict().items() if v}
+        out = {names.get(k, k): v for k, v in self.as_dict().items() if v is not None and v != ""}
         if self.original:
             out["original"] = 1
         return out
@@ -75,6 +76,8 @@ def _event_where(f: Filters, dates: bool = True) -> tuple[str, list]:
         where.append("f.event = ?"); args.append(f.event_type)
     if f.modality:
         where.append("f.modality = ?"); args.append(f.modality)
+    if f.min_confidence is not None:
+        where.append("COALESCE(json_extract(f.record, '$.confidence'), 0) >= ?"); args.append(f.min_confidence)
     if f.actor:
         where.append("f.id IN (SELECT fused FROM fused_actors WHERE actor_id = ? OR name LIKE ? ESCAPE '\\')")
         args += [f.actor, _like(f.actor)]

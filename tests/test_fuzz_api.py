@@ -9,7 +9,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annales.web import params
@@ -204,6 +204,8 @@ def test_any_review_body_is_applied_or_refused(reviewing):
 
     @QUICK
     @given(forms)
+    @example({"event": events[0], "action": "confirm", "note": "checked"})   # one well-formed review at least
+    @example({"event": events[1], "action": "edit", "type": "meet", "actors": 3})
     def post(form):
         r = client.post("/api/reviews", json=form, headers={"x-annales-token": "t0ken"})
         assert r.status_code in (200, 422), (form, r.status_code, r.text[:300])

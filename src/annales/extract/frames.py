@@ -6,6 +6,7 @@ merging are settled (see modality.py, dates.py, merge.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from spacy.tokens import Token
 
@@ -77,17 +78,13 @@ def match(sdoc, sent: Sentence, off: int, lex: Lexicon, res: Resolver) -> list[C
     return [c for c in out if c.tok.i not in claimed]
 
 
-_NEIGHBOURS: dict = {}
-
-
 def _neighbour(tok: Token, lex: Lexicon) -> tuple[list[Frame], str | None]:
     """Frames of the known trigger nearest to an unknown verb or noun in the word vectors, and the
     doubt that says so (the event is proposed, with lower confidence, never silently)."""
     from .lexicon import Neighbours
-    k = (lex.lang, id(tok.vocab))
-    if k not in _NEIGHBOURS:
-        _NEIGHBOURS[k] = Neighbours(lex, tok.vocab)
-    hit = _NEIGHBOURS[k].near(tok.lemma_.lower(), tok.pos_)
+    if lex.neighbours is None or lex.neighbours[0] is not tok.vocab:
+        lex.neighbours = (tok.vocab, Neighbours(lex, tok.vocab))
+    hit = lex.neighbours[1].near(tok.lemma_.lower(), tok.pos_)
     if hit is None:
         return [], None
     frames, near, _ = hit
@@ -149,7 +146,7 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
 
 # How much each missing piece of evidence costs. A candidate with one doubt falls below the
 # default --min-confidence (extract.MIN_CONFIDENCE); it stays available to a user who asks for it.
-DOUBT_COST: dict[str, float] = {"imported verb": 0.25, "vector neighbour": 0.35}
+DOUBT_COST = MappingProxyType({"imported verb": 0.25, "vector neighbour": 0.35})   # read-only
 DEFAULT_DOUBT_COST = 0.35
 
 

@@ -69,6 +69,9 @@ class Lexicon:
     imported: dict[str, list[Frame]] = field(default_factory=dict)   # verbs of an imported dictionary (CAMEO)
     agents: dict[str, str] = field(default_factory=dict)   # generic actor lemma -> name ('manifestant': protesters)
     agent_heads: set[str] = field(default_factory=set)      # 'des milliers de manifestants': looked through
+    # (vocab, its Neighbours): built once per model vocabulary; holding the vocab keeps the check by
+    # identity sound (a module-level table keyed by id() would see a freed vocab's id reused)
+    neighbours: tuple | None = field(default=None, repr=False, compare=False)
 
     def cls(self, name: str) -> set[str]:
         return self.classes.get(name, set())

@@ -51,7 +51,7 @@ MAX_SPAN_DAYS = 3700
 
 # Stored blocking keys are only valid for the rules that made them: a database
 # whose keys carry another version is re-fused in full on its next update.
-KEYS_VERSION = "5"
+KEYS_VERSION = "6"
 
 # Which modalities may describe the same real-world event. Denials and
 # negations are fused with assertions (and reported as a conflict) only when
@@ -268,6 +268,10 @@ def _location_key(loc: dict | None) -> tuple[str | None, str] | None:
     return loc.get("country"), norm(loc.get("name"))
 
 
+# dates the extractor inferred rather than read (EVENTS.md date.source): shown, never used to pair
+INFERRED = ("publication", "discourse")
+
+
 def compact(rec: EventRecord, published: str | None, cache: Interner | None = None) -> M:
     cache = cache or Interner()
     m = M()
@@ -278,8 +282,10 @@ def compact(rec: EventRecord, published: str | None, cache: Interner | None = No
     iv = interval(rec.date)
     # A window inferred from the publication date (EVENTS.md date.source) says when the article
     # was written, not which event it is: it is shown, but fusion pairs the mention as undated.
+    # An open bound ("before 18 Oct", what a dated statement reports) is no more a date of the
+    # event: it would join every earlier event of the same type and participants.
     m.guess = None
-    if iv is not None and rec.date.source == "publication":
+    if iv is not None and (rec.date.source in INFERRED or not rec.date.earliest or not rec.date.latest):
         m.guess, iv = iv, None
     m.lo, m.hi = iv if iv else (None, None)
     m.dated = iv is not None

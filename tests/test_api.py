@@ -91,6 +91,17 @@ def test_filter_by_country_type_modality(client, all_events):
     assert len(alleged) == sum(e["modality"] == "alleged" for e in all_events)
 
 
+def test_confidence_floor_and_an_empty_form_field(client, all_events):
+    # a submitted form sends every field: an empty floor is no floor
+    empty = client.get("/api/events", params={"min_confidence": ""}).json()["items"]
+    assert [e["id"] for e in empty] == [e["id"] for e in all_events]
+    confidences = sorted(e["confidence"] for e in all_events)
+    floor = confidences[len(confidences) // 2]
+    kept = client.get("/api/events", params={"min_confidence": str(floor)}).json()["items"]
+    assert 0 < len(kept) <= len(all_events)
+    assert {e["id"] for e in kept} == {e["id"] for e in all_events if e["confidence"] >= floor}
+
+
 def test_filter_by_dates_keeps_overlapping_events(client, all_events):
     june = client.get("/api/events", params={"from": "2024-06", "to": "2024-06"}).json()["items"]
     assert june
@@ -116,6 +127,7 @@ def test_filter_by_source_outlet_or_document(client, corpus):
     ({"type": "MEET"}, "type"), ({"modality": "certain"}, "modality"), ({"country": "Korea"}, "country"),
     ({"limit": "501"}, "limit"), ({"limit": "0"}, "limit"), ({"limit": "many"}, "limit"), ({"offset": "-1"}, "offset"),
     ({"from": "2025", "to": "2024"}, "from"), ({"actor": "x" * 300}, "actor"),
+    ({"min_confidence": "1.5"}, "min_confidence"), ({"min_confidence": "high"}, "min_confidence"),
 ])
 def test_bad_event_parameters_are_refused_by_name(client, query, param):
     r = client.get("/api/events", params=query)

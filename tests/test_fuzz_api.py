@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from annales.web import params
 from annales.web.app import create_app
 
-# The schemathesis run lasts this long (ANNALES_FUZZ_SECONDS for a longer run), in rounds of
-# FUZZ_ROUND examples with fresh random seeds, so it stops within one round of the time.
+# The schemathesis run lasts this long (ANNALES_FUZZ_SECONDS for a longer run), shared equally by
+# the operations, in rounds of FUZZ_ROUND examples with fresh random seeds.
 FUZZ_SECONDS = float(os.environ.get("ANNALES_FUZZ_SECONDS", "40"))
 FUZZ_ROUND = 100
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -100,28 +100,34 @@ def test_schemathesis_finds_no_server_error(web_db):
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers={"host": "localhost"})
     operations = [r.ok() for r in schema.get_all_operations()]
     assert len(operations) >= 10
-    cases = st.one_of([op.as_strategy(generation_mode=mode) for op in operations
-                       for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)])
     failures, calls, seen = [], [0], set()
-    stop = time.monotonic() + FUZZ_SECONDS
+    share = FUZZ_SECONDS / len(operations)      # each operation gets its share of the time
 
-    @settings(max_examples=FUZZ_ROUND, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(cases)
-    def call(case):
-        if time.monotonic() > stop:
-            return
-        calls[0] += 1
-        seen.add(case.operation.label)
-        try:
-            r = case.call(headers={"host": "localhost"})
-        except Exception as exc:          # the test client re-raises what the app did not handle
-            failures.append((case.operation.label, case.query, f"{type(exc).__name__}: {exc}"[:200]))
-            return
-        if r.status_code >= 500:
-            failures.append((case.operation.label, case.query, r.status_code, r.text[:200]))
+    def fuzz(op) -> None:
+        stop = time.monotonic() + share
+        cases = st.one_of([op.as_strategy(generation_mode=mode)
+                           for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)])
 
-    while time.monotonic() < stop:
-        call()
+        @settings(max_examples=FUZZ_ROUND, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(cases)
+        def call(case):
+            if time.monotonic() > stop:
+                return
+            calls[0] += 1
+            seen.add(case.operation.label)
+            try:
+                r = case.call(headers={"host": "localhost"})
+            except Exception as exc:          # the test client re-raises what the app did not handle
+                failures.append((case.operation.label, case.query, f"{type(exc).__name__}: {exc}"[:200]))
+                return
+            if r.status_code >= 500:
+                failures.append((case.operation.label, case.query, r.status_code, r.text[:200]))
+
+        while time.monotonic() < stop:
+            call()
+
+    for op in operations:
+        fuzz(op)
     print(f"schemathesis: {calls[0]} calls over {len(seen)} operations in {FUZZ_SECONDS:.0f} s, "
           f"{len(failures)} server errors")
     assert calls[0] >= 200, f"only {calls[0]} calls in {FUZZ_SECONDS} s"

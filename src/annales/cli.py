@@ -119,7 +119,8 @@ def _run_with_progress(items: Iterable, args, fn=None, desc="documents") -> Iter
     if getattr(args, "engine", "local") == "ray":
         from . import distributed
         outcomes = distributed.run(items, workers=args.workers, address=args.address, fn=fn,
-                                   shards=args.shards, quiet=args.quiet)
+                                   shards=args.shards, quiet=args.quiet,
+                                   min_confidence=getattr(args, "min_confidence", None))
     else:
         outcomes = pipeline.run(items, workers=args.workers, fn=fn or pipeline.process)
     try:

@@ -81,12 +81,17 @@ def cluster(workers: int, address: str | None = None, quiet: bool = False):
 class Worker:
     """One Ray actor: loads the models once, then processes batches of staged documents."""
 
-    def __init__(self, clean_only: bool = False):
+    def __init__(self, clean_only: bool = False, min_confidence: float | None = None):
         self.fn = pipeline.clean_only if clean_only else None
+        self.min_confidence = min_confidence
 
     def __call__(self, batch):
         raws = [_raw(row) for row in batch.to_pylist()]
         outs = list(pipeline.run(raws, workers=1, fn=self.fn))
+        if self.min_confidence is not None:     # the shards hold what the command outputs
+            from .extract import confident
+            for o in outs:
+                o.records = confident(o.records, self.min_confidence)
         import pyarrow as pa
         return pa.table({
             "seq": batch.column("seq"),
@@ -101,10 +106,11 @@ class Worker:
 
 def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1, address: str | None = None,
         fn: Callable[[RawDoc], Outcome] | None = None, batch: int = pipeline.BATCH,
-        shards: str | None = None, quiet: bool = False) -> Iterator[Outcome]:
+        shards: str | None = None, quiet: bool = False,
+        min_confidence: float | None = None) -> Iterator[Outcome]:
     """Outcomes of every item, in input order, computed on Ray (see the module doc). `fn` may
     be None (the whole pipeline) or `pipeline.clean_only`. The output shards are kept in
-    `shards` when given."""
+    `shards` when given. With `min_confidence`, records below it are left out on the workers."""
     if fn not in (None, pipeline.process, pipeline.clean_only):
         raise ValueError("the Ray engine runs the whole pipeline or the cleaning only")
     require()
@@ -123,7 +129,8 @@ def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1, addre
                 # one block per batch of documents, so that every actor gets work (Ray would
                 # read a few MB of text as one block, for one actor)
                 ds = ray.data.read_parquet(str(work / "in")).repartition(-(-staged // batch), shuffle=False)
-                ds = ds.map_batches(Worker, fn_constructor_kwargs={"clean_only": fn is pipeline.clean_only},
+                ds = ds.map_batches(Worker, fn_constructor_kwargs={"clean_only": fn is pipeline.clean_only,
+                                                           "min_confidence": min_confidence},
                                     batch_size=batch, batch_format="pyarrow", num_cpus=1,
                                     compute=ray.data.ActorPoolStrategy(size=workers))
                 ds.write_parquet(str(out_dir))

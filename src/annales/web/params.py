@@ -77,6 +77,20 @@ def check_country(name: str, value: str | None) -> str | None:
     return value.upper()
 
 
+def fraction(name: str, value: str | None) -> float | None:
+    """A number from 0 to 1; empty means absent (a form sends every field, filled or not)."""
+    value = text(name, value)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise bad(name, f"{_shown(value)} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise bad(name, f"{_shown(value)} is not between 0 and 1")
+    return number
+
+
 def choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
     value = text(name, value)
     if value is None:
@@ -95,14 +109,15 @@ def filters(
     modality: str | None = Query(None, description="asserted, alleged, denied, planned, possible, "
                                                    "hypothetical or negated"),
     source: str | None = Query(None, description="a document id or an outlet"),
-    min_confidence: float | None = Query(None, ge=0.0, le=1.0,
-                                         description="only events whose confidence is at least this (0 to 1)"),
+    min_confidence: str | None = Query(None, description="only events whose confidence is at least this "
+                                                         "(a number from 0 to 1)"),
 ) -> Filters:
     """The timeline filters, as a FastAPI dependency."""
     f = Filters(date_from=partial_date("from", date_from), date_to=partial_date("to", date_to),
                 actor=text("actor", actor), country=check_country("country", country),
                 event_type=check_type("type", type), modality=check_modality("modality", modality),
-                source=text("source", source), min_confidence=min_confidence)
+                source=text("source", source),
+                min_confidence=fraction("min_confidence", min_confidence))
     if f.date_from and f.date_to and f.date_from > f.date_to + "\uffff":
         raise bad("from", f"{f.date_from} is after 'to' {f.date_to}")
     return f

@@ -4,14 +4,14 @@ crashes a stage, and every record it gives points at text that is really there. 
 runs under an alarm (a hang is a failure; speed is bench/pathological.py's job)."""
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annales import pipeline
 from annales.model import RawDoc
+
+from alarm import within
 
 PER_EXAMPLE = 30                     # seconds: a guard against hangs, far above the usual 0.1 s
 SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -35,20 +35,12 @@ html_docs = st.lists(st.sampled_from(WORDS + TAGS) | st.text(max_size=6), min_si
 published = st.sampled_from([None, "2024-03-14", "2024-03", "2024", "2024-02-30", "bad", ""])
 
 
-@contextmanager
-def within(seconds: int):
-    def expire(signum, frame):
-        raise TimeoutError(f"example still running after {seconds} s")
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
+def _processed(raw: RawDoc):
+    with within(PER_EXAMPLE):
+        return pipeline.process(raw)
 
 
-def _check(out, kind: str) -> None:
+def _check(out) -> None:
     assert out.status in ("ok", "failed", "unsupported"), out.status
     if out.status == "failed":
         assert out.reason and "crashed" not in out.reason, out.reason       # refused with a reason, not a bug
@@ -69,24 +61,18 @@ def _check(out, kind: str) -> None:
 @SETTINGS
 @given(text=text_docs, pub=published)
 def test_any_text_is_cleaned_and_extracted_or_refused(text, pub):
-    raw = RawDoc(id="fuzz.txt", data=text.encode("utf-8", "surrogatepass"), kind="text", published=pub)
-    with within(PER_EXAMPLE):
-        out = pipeline.process(raw)
-    _check(out, "text")
+    _check(_processed(RawDoc(id="fuzz.txt", data=text.encode("utf-8", "surrogatepass"), kind="text",
+                             published=pub)))
 
 
 @SETTINGS
 @given(html=html_docs, pub=published)
 def test_any_html_is_cleaned_and_extracted_or_refused(html, pub):
-    raw = RawDoc(id="fuzz.html", data=html.encode("utf-8", "surrogatepass"), kind="html", published=pub)
-    with within(PER_EXAMPLE):
-        out = pipeline.process(raw)
-    _check(out, "html")
+    _check(_processed(RawDoc(id="fuzz.html", data=html.encode("utf-8", "surrogatepass"), kind="html",
+                             published=pub)))
 
 
 @SETTINGS
 @given(data=st.binary(max_size=2000))
 def test_any_bytes_are_decoded_or_refused(data):
-    with within(PER_EXAMPLE):
-        out = pipeline.process(RawDoc(id="fuzz.bin", data=data, kind="text", published="2024-03-14"))
-    _check(out, "text")
+    _check(_processed(RawDoc(id="fuzz.bin", data=data, kind="text", published="2024-03-14")))

@@ -5,10 +5,8 @@ bench/pathological.py measures time and memory."""
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,21 +15,10 @@ from annales import clean, langid, pipeline, timex
 from annales.extract import MAX_SENTENCE, parseable
 from annales.model import RawDoc
 
+from alarm import within
+
 ROOT = Path(__file__).resolve().parents[1]
 LEAD = "Le ministre russe de la Défense a rencontré mardi son homologue chinois à Pékin. "
-
-
-@contextmanager
-def within(seconds: int):
-    def expire(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _process(text: str, kind: str = "text"):

@@ -1,7 +1,7 @@
 """The review controls in headless Chromium: correct an event, reject one, merge two, as an analyst does.
 
-Launched as tests/test_web_browser.py does (Debian's chromium through Playwright, uvicorn in a
-thread); each test gets its own store, since reviews write to it.
+Launched from tests/browsing.py (Debian's chromium through Playwright, uvicorn in a thread);
+each test gets its own store, since reviews write to it.
 """
 from __future__ import annotations
 
@@ -11,19 +11,10 @@ import pytest
 
 from annales.web.app import create_app
 
+from browsing import browser, desk, running  # noqa: F401 (browser and desk are fixtures)
 from conftest import build_store
-from test_web_browser import Watched, browser, running  # noqa: F401 (browser is a fixture)
 
 TOKEN = "browser-test-token"
-
-
-@pytest.fixture
-def desk(browser):  # noqa: F811
-    w = Watched(browser, 1280, 900)
-    yield w
-    assert w.dialogs == [], f"a dialog opened: {w.dialogs}"
-    assert w.errors == [], f"script errors: {w.errors}"
-    w.close()
 
 
 @pytest.fixture

@@ -1,54 +1,16 @@
-"""The web UI in headless Chromium, as an analyst uses it.
-
-Debian's chromium (/usr/bin/chromium) driven by Playwright; the app runs under
-uvicorn on a free loopback port in a background thread. Screenshots go to
-artifacts/screenshots/ (git-ignored) for a person to look at.
-"""
+"""The web UI in headless Chromium, as an analyst uses it (the desk: tests/browsing.py)."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.parse
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import sync_playwright
 
 from annales.web.app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from browsing import browser, desk, running, watched  # noqa: F401 (browser and desk are fixtures)
+
 XSS_TEXT = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running(app):
-    """The app served by uvicorn on 127.0.0.1 in a background thread, for the duration of the block."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -57,57 +19,9 @@ def base_url(web_db):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Watched:
-    """A page whose dialogs (alert/confirm/prompt) and script errors are recorded."""
-
-    def __init__(self, browser, width: int, height: int):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.page = self.context.new_page()
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-    def fits_width(self) -> bool:
-        return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-    def close(self) -> None:
-        self.context.close()
-
-
 @pytest.fixture
-def desk(browser):
-    w = Watched(browser, 1280, 900)
-    yield w
-    assert w.dialogs == [], f"a dialog opened: {w.dialogs}"
-    assert w.errors == [], f"script errors: {w.errors}"
-    w.close()
-
-
-@pytest.fixture
-def phone(browser):
-    w = Watched(browser, 390, 844)
-    yield w
-    assert w.dialogs == [], f"a dialog opened: {w.dialogs}"
-    assert w.errors == [], f"script errors: {w.errors}"
-    w.close()
+def phone(browser):  # noqa: F811
+    yield from watched(browser, 390, 844)
 
 
 def _evidence_sentences(corpus: dict) -> set[str]:

@@ -93,3 +93,22 @@ def test_engine_options_are_checked():
         main(["extract", str(EXAMPLES), "--address", "auto", "-o", "/dev/null"])
     with pytest.raises(ValueError, match="whole pipeline or the cleaning"):
         list(distributed.run([], fn=len))
+
+
+def test_shards_bundled_out_of_order_still_come_back_in_input_order(tmp_path):
+    """Ray may bundle blocks into one output file out of order; the merge must not trust it."""
+    import pickle
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from annales.pipeline import Outcome
+
+    def outcome(seq):
+        return Outcome(id=f"d{seq}", status="ok")
+
+    for name, seqs in (("a.parquet", [4, 5, 1, 2]), ("b.parquet", [3, 7])):
+        pq.write_table(pa.table({"seq": seqs, "outcome": [pickle.dumps(outcome(s)) for s in seqs]}),
+                       tmp_path / name)
+    decided = [(0, outcome(0)), (6, outcome(6))]
+    assert [o.id for o in distributed._ordered(decided, tmp_path)] == [f"d{i}" for i in range(8)]

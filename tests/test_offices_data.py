@@ -199,3 +199,22 @@ def test_a_surface_form_names_one_entity_across_files():
                 if owner.setdefault(n.casefold(), row["id"]) != row["id"]:
                     clashes.append(f"{where}: {n!r} names {owner[n.casefold()]} and {row['id']}")
     assert not clashes, "\n".join(clashes)
+
+
+ASIA = ("AFG PAK IND BGD LKA NPL BTN MDV KAZ KGZ TJK TKM UZB MMR THA LAO KHM VNM MYS SGP IDN PHL BRN TLS "
+        "CHN JPN KOR PRK MNG TWN").split()
+SUB_SAHARAN = ("AGO BEN BWA BFA BDI CPV CMR CAF TCD COM COG COD CIV DJI GNQ ERI SWZ ETH GAB GMB GHA GIN GNB KEN "
+               "LSO LBR MDG MWI MLI MRT MUS MOZ NAM NER NGA RWA STP SEN SYC SLE SOM ZAF SSD SDN TZA TGO UGA ZMB "
+               "ZWE").split()
+
+
+def test_coverage_of_asia_and_sub_saharan_africa():
+    """Every state of Asia and Sub-Saharan Africa has one known (non-acting) head of state on sample days
+    (South Sudan from its independence), and the main states a foreign and a defence minister."""
+    days = ("2004-03-15", "2011-03-19", "2017-10-10", "2023-06-15")
+    missing = [(c, day) for c in ASIA + SUB_SAHARAN for day in days
+               if not (c == "SSD" and day < "2011-07-09") and len(holders("head_of_state", c, day)) != 1]
+    ministers = ("IND AFG JPN IDN PHL VNM THA TWN BGD LKA NGA ZAF ETH KEN MLI RWA CMR").split()
+    missing += [(c, role, day) for c in ministers for role in ("foreign_minister", "defence_minister")
+                for day in ("2016-10-10", "2023-10-16") if len(holders(role, c, day)) != 1]
+    assert not missing, missing

@@ -141,6 +141,7 @@ class Entity:
     born: str | None = None
     died: str | None = None
     kind: str | None = None              # organisations: news_agency, newspaper, broadcaster, igo ...
+    national: bool = False               # the country's own institution of its kind (its armed forces)
     pack: str | None = None              # the lower-priority pack the entity comes from, None when curated
     kb: "KnowledgeBase | None" = field(default=None, repr=False, compare=False)
 
@@ -197,6 +198,8 @@ class Entity:
             d["metonym_for"] = self.metonym_for
         if self.executive:
             d["executive"] = self.executive
+        if self.national:
+            d["national"] = True
         return d
 
 
@@ -222,7 +225,8 @@ def entity_from_dict(d: dict) -> Entity:
                   capital=dict(d.get("capital") or {}),
                   capital_variants={lg: list(v) for lg, v in (d.get("capital_variants") or {}).items()},
                   metonym_for=d.get("metonym_for"), executive=d.get("executive"), gender=d.get("gender"),
-                  born=d.get("born"), died=d.get("died"), kind=d.get("kind"))
+                  born=d.get("born"), died=d.get("died"), kind=d.get("kind"),
+                  national=bool(d.get("national")))
 
 
 def _merge(a: Entity, b: Entity) -> None:

@@ -7,6 +7,7 @@ fallback gazetteer (resources/<lang>/places.json) and spaCy NER.
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -45,7 +46,114 @@ def find_mentions(doc: Document, parsed: list, lex: Lexicon) -> list[ActorMentio
         if not any(a < m.end and m.start < b for a, b in taken):
             found.append(m)
             taken.append((m.start, m.end))
+    found += stance_groups(doc.text, found, lex)
     return sorted(found, key=lambda m: m.start)
+
+
+def stance_groups(text: str, found: list[ActorMention], lex: Lexicon) -> list[ActorMention]:
+    """'les partisans de X', 'les pro-X', 'partisans et opposants du président X', 'X supporters':
+    groups named by their stance towards a named person or organisation (triggers.json
+    `stance_groups`). Each mention covers the stance word up to the name, so the name inside is
+    not read as a second participant."""
+    cfg = lex.stance
+    if not cfg or not found:
+        return []
+    before, prefix, after = _stance_patterns(lex)
+    out = []
+    for m in found:
+        if m.actor.type not in ("person", "organization", "group") or m.kind in ("demonym", "country", "capital"):
+            continue
+        left = text[max(0, m.start - 160):m.start]
+        hit = before.search(left) if before is not None else None
+        base = m.start - len(left)
+        if hit is None and prefix is not None:
+            hit = prefix.search(left)
+        if hit is not None:
+            w1, w2 = hit.group("w1").lower(), (hit.group("w2") or "").lower()
+            lab1 = cfg["words"].get(w1) or cfg["prefixes"].get(w1)
+            if w2:
+                lab2 = cfg["words"].get(w2) or cfg["prefixes"].get(w2)
+                a, b = base + hit.start("w1"), base + hit.end("w1")
+                out.append(_stance(text, a, b, lab1, m))
+                out.append(_stance(text, base + hit.start("w2"), m.end, lab2, m))
+            else:
+                out.append(_stance(text, base + hit.start("w1"), m.end, lab1, m))
+            continue
+        if after is not None:
+            hit = after.match(text, m.end)
+            if hit is not None:
+                out.append(_stance(text, m.start, hit.end("w1"), cfg["after"][hit.group("w1").lower()], m))
+    return out + _glued_stances(text, found, lex)
+
+
+_FAMILY: dict = {}
+
+
+def _by_family_name(kb) -> dict:
+    """Family name (last word of the English name, accents folded) -> the people who bear it."""
+    if _FAMILY.get("version") != getattr(kb, "version", None):
+        _FAMILY.clear()
+        for e in kb.entities.values():
+            if e.type == "person" and " " in e.name:
+                _FAMILY.setdefault(_unaccent(e.name.rsplit(" ", 1)[1].lower()), []).append(e)
+        _FAMILY["version"] = getattr(kb, "version", None)
+    return _FAMILY
+
+
+def _glued_stances(text: str, found: list[ActorMention], lex: Lexicon) -> list[ActorMention]:
+    """'anti-Maduro', 'pro-Morsi' written as one word, where the linker sees no name: the part after
+    the prefix is looked up in the knowledge base (one person or organisation only)."""
+    pre = "|".join(re.escape(p) for p in (lex.stance.get("prefixes") or {}))
+    kb = _kb()
+    if not pre or kb is None:
+        return []
+    out = []
+    for hit in re.finditer(rf"(?i)\b(?P<w1>{pre})[-‑‐](?P<name>[A-ZÀ-Ý][\w’'-]+)", text):
+        if any(m.start <= hit.start("name") < m.end for m in found):
+            continue                    # the linker found the name: stance_groups has done it
+        ents = [e for e in kb.lookup(hit.group("name"), lex.lang) if e.type in ("person", "organization")] \
+            or _by_family_name(kb).get(_unaccent(hit.group("name").lower()), [])
+        ents = [e for e in ents if not e.pack] or ents      # the curated entry wins over a pack's
+        if len(ents) > 1:                                     # two Madurós: the one of a country in the text
+            named = {m.actor.country for m in found if m.kind in COUNTRY_LEVEL}
+            ents = [e for e in ents if e.country in named]
+        if len(ents) != 1:
+            continue
+        a = ents[0].to_actor(hit.group("name"), None)
+        m = ActorMention(hit.start("name"), hit.end("name"), hit.group("name"), a, kind="name")
+        label = lex.stance["prefixes"][hit.group("w1").lower()]
+        out.append(_stance(text, hit.start(), hit.end(), label, m))
+    return out
+
+
+def _stance(text: str, a: int, b: int, label: str, m: ActorMention) -> ActorMention:
+    name = f"{label} of {m.actor.name}"
+    return ActorMention(a, b, text[a:b], Actor(name=name, country=m.actor.country, type="group", text=text[a:b]),
+                        kind="group", score=m.score)
+
+
+_STANCE: dict = {}
+
+
+def _stance_patterns(lex: Lexicon):
+    """Regexes over the text left of a name: '<word> [et <word>] <prep> [gap] ', '<prefix>-',
+    '<prefix> et <prefix>-'; and right of it: ' <word>' ('Morsi supporters')."""
+    if lex.lang in _STANCE:
+        return _STANCE[lex.lang]
+    cfg = lex.stance
+    alt = lambda ws: "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
+    ands = alt(cfg.get("and_words") or ["et"])
+    words = alt(cfg.get("words") or {})
+    preps = alt(cfg.get("preps") or [])
+    gap = r"(?:[\w’'\-]+\.?\s+){0,%d}" % int(cfg.get("max_gap", 4))
+    before = re.compile(rf"(?i)\b(?P<w1>{words})(?:\s+(?:{ands})\s+(?P<w2>{words}))?\s+(?:{preps})(?:\s+|(?<=['’])){gap}$") \
+        if words and preps else None
+    pre = alt(cfg.get("prefixes") or {})
+    prefix = re.compile(rf"(?i)\b(?P<w1>{pre})(?:\s+(?:{ands})\s+(?P<w2>{pre}))?[-‑‐]\s?$") if pre else None
+    aft = alt(cfg.get("after") or {})
+    after = re.compile(rf"(?i)\s+(?P<w1>{aft})\b") if aft else None
+    _STANCE[lex.lang] = (before, prefix, after)
+    return _STANCE[lex.lang]
 
 
 def country(iso: str, lex: Lexicon, text: str | None = None) -> Actor:
@@ -58,6 +166,77 @@ def country(iso: str, lex: Lexicon, text: str | None = None) -> Actor:
         except Exception:
             pass
     return Actor(name=lex.english.get(iso) or iso, country=iso, type="country", code=iso, text=text)
+
+
+_FOLDED: dict = {}
+
+
+def demonym_country(word: str, lex: Lexicon) -> str | None:
+    """The country of a demonym, accents ignored ('Egyptiens' as the press writes capitals)."""
+    iso = lex.demonyms.get(word.lower())
+    if iso:
+        return iso
+    if lex.lang not in _FOLDED:
+        _FOLDED[lex.lang] = {_unaccent(k): v for k, v in lex.demonyms.items()}
+    return _FOLDED[lex.lang].get(_unaccent(word.lower()))
+
+
+def _unaccent(s: str) -> str:
+    import unicodedata
+    return "".join(ch for ch in unicodedata.normalize("NFD", s) if unicodedata.category(ch) != "Mn")
+
+
+def institution_kind(spec) -> str | None:
+    """'@police' in triggers.json `agents`: the word names a state institution of that kind."""
+    return spec[1:] if isinstance(spec, str) and spec.startswith("@") else None
+
+
+def institution(iso: str, kind: str, lex: Lexicon, text: str | None = None) -> Actor:
+    """The state institution of a country ('la police' of Egypt): the knowledge base's organisation
+    of that country and kind when there is exactly one, else one named by the `_institutions`
+    pattern of triggers.json, with the country's code and the institution's CAMEO sector."""
+    org = _kb_institutions().get((iso, kind))
+    if org is not None:
+        a = org.to_actor(text, None)
+        return a
+    spec = lex.institutions.get(kind) or {}
+    kb = _kb()
+    c = kb.country(iso) if kb is not None else None
+    adj = ((c.demonyms.get("en") or [None])[0] if c is not None else None) or lex.english.get(iso) or iso
+    name = (spec.get("name") or "{adj} " + kind).format(adj=adj, country=lex.english.get(iso) or iso)
+    return Actor(name=name, country=iso, type="organization", code=iso + (spec.get("code") or ""), text=text)
+
+
+def _kb():
+    try:
+        from ..actors.kb import default_kb
+        return default_kb()
+    except Exception:        # no knowledge base: institutions are named by pattern
+        return None
+
+
+_INSTITUTIONS: dict = {}
+
+
+def _kb_institutions() -> dict:
+    """(country, kind) -> the organisation of that kind the knowledge base has for the country: the
+    only one, or the one marked `national` (a country's armed forces beside its forces abroad)."""
+    kb = _kb()
+    if kb is None:
+        return {}
+    ver = getattr(kb, "version", None)
+    if _INSTITUTIONS.get("version") != ver:
+        seen: dict = {}
+        for e in kb.entities.values():
+            if e.type == "organization" and e.kind and e.country:
+                seen.setdefault((e.country, e.kind), []).append(e)
+        _INSTITUTIONS.clear()
+        for k, v in seen.items():
+            nat = [e for e in v if e.national]
+            if len(nat) == 1 or len(v) == 1:
+                _INSTITUTIONS[k] = (nat or v)[0]
+        _INSTITUTIONS["version"] = ver
+    return _INSTITUTIONS
 
 
 def _gazetteer(text: str, lex: Lexicon) -> list[ActorMention]:
@@ -198,6 +377,7 @@ class Resolver:
         self.lex = ctx.lex
         self.syn, self.mod = ctx.lex.syn, ctx.lex.mod
         self.ms = ctx.mentions_in(offset, offset + len(sdoc.text))
+        self.crowd: str | None = None     # the frame's name for a crowd of a nationality (`crowd_actor`)
 
     # -- mentions and tokens
     def _covering(self, tok: Token) -> list[ActorMention]:
@@ -231,6 +411,8 @@ class Resolver:
             m = self.mention_of(doc[j])
             if m is None or m.end != self.off + doc[j].idx + len(doc[j].text) or m.kind == "demonym":
                 break
+            if any(t.pos_ == "ADP" for t in doc[doc[j].left_edge.i:j]) or (j > 0 and doc[j - 1].pos_ == "ADP"):
+                break            # 'À Khartoum, la police...': a fronted place phrase, not a conjunct
             if doc[j].dep_ not in ("ROOT",) and doc[j].head.i != head.i and not any(
                     c.i == head.i for c in syntax.conjuncts(doc[j], self.syn)):
                 break
@@ -276,6 +458,11 @@ class Resolver:
                 people = self.ctx.pair_of_people(pos, n)
                 if people:
                     return [_as_text(p, h.text) for p in people]
+            if h.lower_ in mod.get("plural_pronouns", ()):
+                # 'ils' is the countries just named (this or the previous sentence), not whatever two
+                # countries the text names most: in domestic news 'ils' is a group of people
+                near = self.ctx.recent(pos, persons=False, limit=n)
+                return [country(a.country, self.lex, h.text) for a in near[::-1]] if len(near) == n else None
             # no person pair in sight: the countries the text is about, never their role holders
             isos = [iso for iso, _ in self.ctx.country_counts(self.off + len(h.doc.text)).most_common(n)]
             if len(isos) < n:
@@ -363,9 +550,9 @@ class Resolver:
                     inner = self.actor(t)
                     if inner is not None:
                         return inner if lem in mod.get("report_nouns", ()) else \
-                            (country(inner.country, self.lex, h.text) if inner.country else inner)
+                            (self._proxy(inner.country, h, h.text) if inner.country else inner)
             iso = self.np_country(h) or ("Plur" not in h.morph.get("Number") and self.home_country(h)) or None
-            return country(iso, self.lex, self.np_text(h)) if iso else None
+            return self._proxy(iso, h, self.np_text(h)) if iso else None
         # 3. a name inside the phrase ("le président sud-coréen Yoon Suk-yeol")
         for t in self._np_tokens(h):
             m = self.mention_of(t)
@@ -385,18 +572,43 @@ class Resolver:
                 return country(iso, self.lex, self.np_text(h))
         return self.agent(h)
 
+    def _proxy(self, iso: str, h: Token, text: str) -> Actor:
+        """A word standing for its country ('le gouvernement égyptien'), or for one of its state
+        institutions ('l'armée égyptienne': the Egyptian Armed Forces)."""
+        kind = institution_kind(self.lex.agents.get(h.lemma_.lower()))
+        return institution(iso, kind, self.lex, text) if kind else country(iso, self.lex, text)
+
     def agent(self, h: Token) -> Actor | None:
         """'les manifestants', 'la police' (triggers.json `agents`): a group of its country."""
-        if h.lemma_.lower() in self.lex.agent_heads:
+        for _ in range(3):           # 'des dizaines de milliers de manifestants'
+            if h.lemma_.lower() not in self.lex.agent_heads:
+                break
             h = next((t for s, t in syntax.slots(h, self.syn) if s in ("pp:de", "pp:of")), h)
         name = self.lex.agents.get(h.lemma_.lower()) if h.pos_ == "NOUN" else None
-        iso = name and (self.np_country(h) or self.home_country(h))
-        return Actor(name=name, country=iso, type="group", text=self.np_text(h)) if iso else None
+        if name and not institution_kind(name):
+            end = self.off + h.idx + len(h.text)      # 'les manifestants pro-X': the group named by its stance
+            m = next((m for m in self.ms if m.kind == "group" and end < m.start <= end + 2), None)
+            if m is not None:
+                return _copy(m, self.ctx.roles)
+        crowd = None
+        if name is None and self.crowd and h.pos_ in ("NOUN", "PROPN") and h.lower_.endswith(("s", "x")):
+            crowd = demonym_country(h.lower_, self.lex)
+            name = self.crowd if crowd else None   # in a protest frame, 'des milliers d'Égyptiens' are protesters
+        iso = name and (crowd or self.np_country(h) or self.home_country(h))
+        if not iso:
+            return None
+        kind = institution_kind(name)
+        if kind:
+            return institution(iso, kind, self.lex, self.np_text(h))
+        return Actor(name=name, country=iso, type="group", text=self.np_text(h))
 
     def home_country(self, h: Token) -> str | None:
         """The country the text has named most so far: whose army or police an unmarked phrase means."""
-        top = self.ctx.country_counts(self.off + h.idx).most_common(2)
-        return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        for upto in (self.off + h.idx, len(self.ctx.doc.text)):     # else the country of the whole text
+            top = self.ctx.country_counts(upto).most_common(2)
+            if top:
+                return top[0][0] if len(top) == 1 or top[0][1] > top[1][1] else None
+        return None
 
     def _name_in_np(self, h: Token) -> Actor | None:
         """'le président ukrainien Volodymyr Zelensky': the person named inside a role phrase."""

@@ -12,7 +12,7 @@ from spacy.tokens import Token
 
 from ..model import Actor, TimeExpr
 from . import syntax
-from .actors import PLACE_KINDS, Resolver, country, key
+from .actors import PLACE_KINDS, Resolver, country, institution, institution_kind, key
 from .lexicon import Frame, Lexicon
 from .text import Sentence
 
@@ -128,20 +128,49 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
         return None                          # 'manifester son soutien' is not a demonstration
     if f.flag("no_pp") and any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("no_pp")):
         return None
-    if f.flag("need_pp") and not any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("need_pp")):
+    if f.flag("need_pp") and not _has_pp(tok, syn, f.flag("need_pp")):
         return None
     c = Candidate(frame=f, tok=tok, sent=sent, off=off, event=f.event, mode=f.mode, context=list(f.context),
                   cameo=f.cameo, obj=obj, headline=sent.headline)
     c.confidence = 0.7 if f.pos == "VERB" else 0.6
     if obj is not None:
         c.kind = next((cl for cl in f.need if obj.lemma_.lower() in lex.cls(cl) or obj.lower_ in lex.cls(cl)), None)
-    _fill(c, lex, res)
+    res.crowd = f.flag("crowd_actor")
+    try:
+        _fill(c, lex, res)
+    finally:
+        res.crowd = None
+    _implied(c, lex, res)
     if not c.parts:
         return None                          # nobody named: nothing to record
     doubt(c, *_doubts(c, lex, res))
     if f.flag("doubt"):
         doubt(c, f.flag("doubt"))            # a verb known only from an imported dictionary
     return c
+
+
+def _implied(c: Candidate, lex: Lexicon, res: Resolver) -> None:
+    """The doer a frame implies when the sentence names only the other side (triggers.json
+    `implied_actor`): a verdict is the court's, a demonstration against X is protesters'. Of the
+    country the text is about, else of the event's place or of the other side."""
+    spec = c.frame.flag("implied_actor")
+    if not spec or c.actor or not c.recipient:
+        return
+    iso = res.home_country(c.tok) or (c.location or {}).get("country") or \
+        next((a.country for a in c.recipient if a.country), None)
+    if not iso:
+        return
+    kind = institution_kind(spec)
+    c.actor.append(institution(iso, kind, lex) if kind else Actor(name=spec, country=iso, type="group"))
+
+
+def _has_pp(tok: Token, syn, preps: list[str]) -> bool:
+    """A prepositional argument, or an infinitive clause the preposition introduces ('appeler X à
+    cesser', 'call on X to stop')."""
+    if any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in preps):
+        return True
+    return any(ch.dep_ in syn.get("clausal", ()) and any(m.dep_ == "mark" and m.lower_ in preps for m in ch.children)
+               for ch in tok.children)
 
 
 # How much each missing piece of evidence costs. A candidate with one doubt falls below the
@@ -179,7 +208,8 @@ def _deep_pps(root: Token, syn, depth: int = 4) -> list[tuple[str, Token]]:
 
 def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
     items = syntax.slots(c.tok, syn)
-    passive = c.frame.pos == "VERB" and syntax.is_passive(c.tok, syn)
+    # 'ils sont descendus': a verb conjugated with 'être' that has no passive (frame flag `unaccusative`)
+    passive = c.frame.pos == "VERB" and syntax.is_passive(c.tok, syn) and not c.frame.flag("unaccusative")
     if passive:     # the surface subject is the logical object; the agent the logical subject
         items = [("obj" if s == "subjpass" else "subj" if s == "agent" else s, t) for s, t in items]
     else:
@@ -304,6 +334,14 @@ def _owner(t: Token, lex: Lexicon, res: Resolver) -> tuple[list[Actor], Token | 
                 return acts, t2
         if s2 == "amod" and lex.demonyms.get(t2.lower_):
             return [country(lex.demonyms[t2.lower_], lex, t2.text)], t2
+    for ch in t.children:
+        # 'l'appel au dialogue lancé par M. X', 'the offer made by X': the participle's agent
+        if ch.dep_ in ("acl",) + tuple(lex.syn.get("relcl", ())):
+            for s2, t2 in syntax.slots(ch, lex.syn):
+                if s2 == "agent":
+                    acts = res.actors(t2)
+                    if acts:
+                        return acts, t2
     return [], None
 
 
@@ -508,7 +546,7 @@ def _doubts(c: Candidate, lex: Lexicon, res: Resolver) -> list[str]:
         objs = [t for s, t in _slot_items(c, lex.syn) if s == "obj"]
         if not objs or not any(res.actors(t) for t in objs):
             out.append("no actor object")
-        elif f.flag("need_person_obj") and not any(a.type in ("person", "organization") for t in objs for a in res.actors(t)) \
+        elif f.flag("need_person_obj") and not any(a.type in ("person", "organization", "group") for t in objs for a in res.actors(t)) \
                 and not any(t.lemma_.lower() in lex.cls("delegation") for t in objs):
             out.append("object not a person")   # 'recevoir Poutine / une délégation', not 'recevoir la Russie'
     if f.flag("need_country_obj") and not any(

@@ -69,6 +69,8 @@ class Lexicon:
     imported: dict[str, list[Frame]] = field(default_factory=dict)   # verbs of an imported dictionary (CAMEO)
     agents: dict[str, str] = field(default_factory=dict)   # generic actor lemma -> name ('manifestant': protesters)
     agent_heads: set[str] = field(default_factory=set)      # 'des milliers de manifestants': looked through
+    institutions: dict = field(default_factory=dict)        # agents `_institutions`: kind -> name pattern
+    stance: dict = field(default_factory=dict)              # triggers.json `stance_groups`
     # (vocab, its Neighbours): built once per model vocabulary; holding the vocab keeps the check by
     # identity sound (a module-level table keyed by id() would see a freed vocab's id reused)
     neighbours: tuple | None = field(default=None, repr=False, compare=False)
@@ -146,6 +148,7 @@ def lexicon(lang: str) -> Lexicon | None:
             dem[d.lower()] = iso
         if c.get("capital"):
             caps[iso] = c["capital"]
+    _kb_countries(lang, names, dem, caps, english)
     place_words = dict(names)
     for iso, cap in caps.items():
         place_words.setdefault(cap.lower(), iso)
@@ -172,7 +175,39 @@ def lexicon(lang: str) -> Lexicon | None:
         imported=imported,
         agents={k.lower(): v for k, v in (trig.get("agents") or {}).items() if not k.startswith("_")},
         agent_heads=set((trig.get("agents") or {}).get("_through") or ()),
+        institutions=dict((trig.get("agents") or {}).get("_institutions") or {}),
+        stance=dict(trig.get("stance_groups") or {}),
     )
+
+
+# capitals that are also everyday words or first names: never read as places by themselves
+_AMBIGUOUS_CAPITALS = {"male", "victoria", "kingston", "valletta", "la paz", "saint-george's", "st. george's"}
+
+
+def _kb_countries(lang: str, names: dict, dem: dict, caps: dict, english: dict) -> None:
+    """Every country of the knowledge base (resources/actors/countries.jsonl: names, demonyms in all
+    forms, capitals) beside the extractor's own place list, which wins where both speak."""
+    from ..resources import ROOT
+    path = ROOT / "actors" / "countries.jsonl"
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        c = json.loads(line)
+        iso = c.get("id")
+        if not iso or c.get("type") != "country":
+            continue
+        english.setdefault(iso, c.get("name"))
+        for n in (c.get("names") or {}).get(lang) or []:
+            # acronyms ('EAU', 'CAR') are everyday words in lower case: the linker reads them, case kept
+            if len(n) > 3 and not n.isupper():
+                names.setdefault(n.lower(), iso)
+        for d in (c.get("demonyms") or {}).get(lang) or []:
+            dem.setdefault(d.lower(), iso)
+        cap = (c.get("capital") or {}).get(lang) if isinstance(c.get("capital"), dict) else None
+        if cap and cap.lower() not in _AMBIGUOUS_CAPITALS and iso not in caps:
+            caps[iso] = cap
 
 
 def _imported(lang: str, cfg: dict) -> dict[str, list[Frame]]:

@@ -34,16 +34,42 @@ def pobj(child: Token, syn: dict) -> Token | None:
     return child
 
 
+def _children(pred: Token, syn: dict) -> list[Token]:
+    """The predicate's children, with those the parser hung on a day name between the verb and its
+    object given back to the verb (extract_syntax.json `time_heads`)."""
+    th = syn.get("time_heads") or {}
+    words = set(th.get("words") or ())
+    if not words or pred.pos_ not in ("VERB", "AUX"):
+        return list(pred.children)
+    out = []
+    for c in pred.children:
+        out.append(c)
+        if c.lemma_.lower() in words and c.i > pred.i and _is(c, syn, "pp") and not any(x.dep_ == "case" for x in c.children):
+            out += [g for g in c.children if g.i > c.i and g.dep_ not in ("case", "det", "amod", "punct", "nummod", "cc")]
+    return out
+
+
+def _reattached_obj(pred: Token, c: Token, syn: dict) -> bool:
+    """'a arrêté jeudi des dizaines de ...': a noun hung on the day name with a partitive 'des'."""
+    th = syn.get("time_heads") or {}
+    if c.head == pred or c.head.lemma_.lower() not in set(th.get("words") or ()):
+        return False
+    if c.dep_ in syn.get("obj", ()):
+        return True
+    cases = [x.lower_ for x in c.children if x.dep_ == "case" and x.i < c.i]
+    return bool(cases) and cases[0] in set(th.get("partitive") or ())
+
+
 def slots(pred: Token, syn: dict) -> list[tuple[str, Token]]:
     """(slot, argument head) pairs of a predicate: subj, subjpass, obj, iobj, agent, poss, amod,
     compound, appos and pp:<prep>."""
     out = []
-    for c in pred.children:
+    for c in _children(pred, syn):
         if _is(c, syn, "subj"):
             out.append(("subjpass" if is_passive(pred, syn) else "subj", c))
         elif _is(c, syn, "subjpass"):
             out.append(("subjpass", c))
-        elif _is(c, syn, "obj"):
+        elif _is(c, syn, "obj") or _reattached_obj(pred, c, syn):
             out.append(("obj", c))
         elif _is(c, syn, "iobj"):
             if c.pos_ == "ADP":              # English 'send weapons to Ukraine' parsed as dative 'to'

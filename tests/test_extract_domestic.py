@@ -1,0 +1,93 @@
+"""Domestic political news: state institutions named by a bare word, groups named by their stance
+towards a person, doers a frame implies, crowds of a nationality. Sentences are our own, about real
+public events; each checks what the extractor gives an analyst, not internal steps."""
+from __future__ import annotations
+
+from annales.extract import confident, extract
+from annales.extract.lexicon import lexicon
+from annales.model import Document, Published
+
+
+def _doc(text: str, lang: str = "fr", published: str = "2019-04-12") -> Document:
+    return Document(id="t", text=text, language=lang, published=Published(published, "day", "metadata"))
+
+
+def _events(text: str, event: str, lang: str = "fr", published: str = "2019-04-12"):
+    return [r for r in confident(extract(_doc(text, lang, published))) if r.event == event]
+
+
+def _names(actors) -> set[str]:
+    return {a.name for a in actors}
+
+
+def test_bare_institution_words_name_the_institution_of_the_country_in_the_story():
+    text = ("Le Soudan traverse une crise profonde. À Khartoum, la police a arrêté jeudi des dizaines de "
+            "manifestants devant le siège de l'armée.")
+    rec = _events(text, "COERCE")
+    assert rec, "an arrest by the police"
+    police = rec[0].actor[0]
+    assert police.name == "Sudanese police" and police.country == "SDN" and police.type == "organization"
+    assert any(a.name == "protesters" and a.country == "SDN" for a in rec[0].recipient)
+
+
+def test_an_institution_the_knowledge_base_knows_is_linked_not_named_by_pattern():
+    rec = _events("La Russie a démenti. L'armée russe a démenti mardi toute frappe sur le marché.", "REJECT")
+    assert rec and rec[0].actor[0].name == "Russian Armed Forces"
+
+
+def test_groups_named_by_their_stance_towards_a_person():
+    text = ("Au Venezuela, la tension reste vive. Des heurts entre partisans et opposants de Nicolás Maduro "
+            "ont fait trois blessés samedi à Caracas.")
+    rec = _events(text, "ASSAULT")
+    assert rec
+    assert _names(rec[0].actor) == {"supporters of Nicolas Maduro", "opponents of Nicolas Maduro"}
+    assert all(a.country == "VEN" for a in rec[0].actor)
+    # the person inside the phrase is not a third participant
+    assert not any(a.name == "Nicolás Maduro" for a in rec[0].actor + rec[0].recipient)
+
+
+def test_prefixed_stance_groups():
+    rec = _events("Des milliers de manifestants anti-Maduro ont défilé samedi à Caracas.", "PROTEST")
+    assert rec and _names(rec[0].actor) == {"opponents of Nicolas Maduro"}
+
+
+def test_a_verdict_is_the_court_of_the_country_in_the_story():
+    text = ("Le Brésil reste divisé. L'ancien président Luiz Inácio Lula da Silva a été condamné mercredi "
+            "à neuf ans de prison pour corruption.")
+    rec = _events(text, "COERCE", published="2017-07-13")
+    assert rec
+    assert _names(rec[0].actor) == {"Brazilian judiciary"}
+    assert _names(rec[0].recipient) == {"Luiz Inácio Lula da Silva"}
+    # accusing words stay an accusation: no verdict without a sentence
+    assert not _events("Le Brésil reste divisé. Lula a condamné la décision du juge.", "COERCE")
+
+
+def test_a_crowd_of_a_nationality_in_a_protest_is_protesters():
+    text = "Des dizaines de milliers d'Algériens sont descendus dans la rue vendredi contre un cinquième mandat."
+    rec = _events(text, "PROTEST", published="2019-03-02")
+    assert rec and any(a.name == "protesters" and a.country == "DZA" for a in rec[0].actor)
+    # outside a protest frame the same crowd is no actor of its own
+    assert not _events("Des milliers d'Algériens ont regardé le match vendredi soir.", "PROTEST")
+
+
+def test_call_on_someone_to_do_something_names_who_is_called():
+    text = ("Le Soudan traverse une crise profonde. Le chef de l'ONU a appelé vendredi l'armée soudanaise "
+            "à remettre le pouvoir aux civils.")
+    rec = _events(text, "REQUEST")
+    assert rec and any(a.country == "SDN" for a in rec[0].recipient)
+
+
+def test_plural_pronoun_is_not_the_two_countries_named_most():
+    text = ("La France et l'Égypte ont signé un contrat d'armement en 2015. Au Caire, les étudiants "
+            "ont manifesté lundi. Ils ont accusé le doyen de corruption.")
+    recs = confident(extract(_doc(text)))
+    assert not any(r.event == "ACCUSE" and {a.country for a in r.actor} == {"FRA", "EGY"} for r in recs)
+
+
+def test_every_country_of_the_knowledge_base_is_known_to_the_extractor():
+    fr, en = lexicon("fr"), lexicon("en")
+    assert fr.demonyms.get("burkinabès") == "BFA" and fr.demonyms.get("soudanaises") == "SDN"
+    assert en.demonyms.get("sudanese") == "SDN"
+    assert fr.country_names.get("burkina faso") == "BFA"
+    # acronyms that are everyday words are left to the linker, which keeps their case
+    assert "eau" not in fr.country_names and "car" not in en.country_names

@@ -118,8 +118,10 @@ def linked(kb, lang, text, date):
     ("fr", "Les Forces de soutien rapide ont attaqué la ville.", "2023-04-20", "Forces de soutien rapide",
      "rapid-support-forces", "SDN"),
     ("fr", "L'Armée syrienne libre a bombardé un barrage.", "2012-07-10", "Armée syrienne libre", "free-syrian-army", "SYR"),
-    ("fr", "Le Conseil national de transition a été reconnu par la France.", "2011-03-10",
-     "Conseil national de transition", "national-transitional-council", "LBY"),
+    ("fr", "Le Conseil national de transition libyen a été reconnu par la France.", "2011-03-10",
+     "Conseil national de transition libyen", "national-transitional-council", "LBY"),
+    ("fr", "Le Parti démocratique du Kurdistan d'Iran a accusé Téhéran.", "2022-09-28",
+     "Parti démocratique du Kurdistan d'Iran", "kdpi", "IRN"),
     ("fr", "Le Jihad islamique a tiré des roquettes depuis Gaza.", "2022-08-06", "Jihad islamique",
      "palestinian-islamic-jihad", "PSE"),
     ("fr", "Tsahal a frappé des cibles dans la bande de Gaza.", "2021-05-11", "Tsahal", "israel-defense-forces", "ISR"),
@@ -180,3 +182,15 @@ def test_bare_common_nouns_stay_unlinked(kb):
     ms = linked(kb, "fr", "L'armée a encerclé la place, la police a arrêté des manifestants et le parquet a requis.",
                 "2013-08-14")
     assert not [m for m in ms if m.actor.id]
+
+
+@pytest.mark.parametrize("text,date,oid", [
+    # the transitional parliaments of Mali, Guinea and Chad bear the name of Libya's 2011 rebel council
+    ("Le Conseil national de transition a adopté la nouvelle charte à Bamako.", "2021-02-20", "national-transitional-council"),
+    # Paris May Day marches have their own black blocs
+    ("Des Black Blocs ont brisé des vitrines à Paris.", "2018-05-01", "black-bloc-egypt"),
+    # "Mer d'Azov" is a sea, not the brigade
+    ("Des navires ont croisé en mer d'Azov.", "2018-11-25", "azov-brigade"),
+])
+def test_names_shared_with_other_bodies_are_left_out(kb, text, date, oid):
+    assert oid not in {m.actor.id for m in linked(kb, "fr", text, date)}

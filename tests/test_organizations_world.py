@@ -142,6 +142,13 @@ def linked(kb, lang, text, date):
     ("fr", "Le Parti libéral-démocrate japonais a perdu sa majorité.", "2024-10-27",
      "Parti libéral-démocrate japonais", "liberal-democratic-party-japan", "JPN"),
     ("fr", "Les Moudjahidine du peuple ont manifesté à Paris.", "2023-07-01", "Moudjahidine du peuple", "mek", "IRN"),
+    # a longer name that holds a shorter one of another body is that body
+    ("en", "The Uganda People's Defence Force crossed into Congo.", "2021-11-30", "Uganda People's Defence Force",
+     "uganda-peoples-defence-force", "UGA"),
+    ("fr", "Le Front national de résistance a attaqué un poste taliban.", "2022-05-10", "Front national de résistance",
+     "national-resistance-front-of-afghanistan", "AFG"),
+    ("en", "The PFLP-GC fired from Syria.", "2023-04-09", "PFLP-GC", "pflp-gc", "PSE"),
+    ("en", "Police blamed the New IRA for the bomb.", "2019-01-20", "New IRA", "new-ira", "GBR"),
     ("en", "Hamas fighters crossed the border fence.", "2023-10-07", "Hamas", "hamas", "PSE"),
     ("en", "The Supreme Council of the Armed Forces dissolved parliament.", "2012-06-16",
      "Supreme Council of the Armed Forces", "supreme-council-of-the-armed-forces", "EGY"),
@@ -199,3 +206,13 @@ def test_bare_common_nouns_stay_unlinked(kb):
 ])
 def test_names_shared_with_other_bodies_are_left_out(kb, text, date, oid):
     assert oid not in {m.actor.id for m in linked(kb, "fr", text, date)}
+
+
+@pytest.mark.parametrize("text,oid", [
+    # a ministry, a city police and another country's court hold a name of these bodies
+    ("Pakistan's Ministry of Law and Justice published the bill.", "law-and-justice"),
+    ("The Tokyo Metropolitan Police Department arrested two men.", "metropolitan-police"),
+    ("Syria's Supreme Constitutional Court rejected the appeal.", "supreme-constitutional-court-egypt"),
+])
+def test_english_names_held_in_longer_names_of_other_bodies(kb, text, oid):
+    assert oid not in {m.actor.id for m in linked(kb, "en", text, "2023-01-10")}

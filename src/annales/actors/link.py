@@ -708,7 +708,7 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
         elif c.kind in ("country", "capital"):
             mention = ActorMention(c.start, c.end, surface, kb.country_actor(c.targets[0], surface), c.kind)
         elif c.kind == "city":
-            mention = _city_mention(kb, c, surface)
+            mention = None if _inside_name(text, c.start, c.end) else _city_mention(kb, c, surface)
         elif c.kind == "members" and c.of and kb.get(c.of):
             mention = ActorMention(c.start, c.end, surface, kb.get(c.of).to_actor(surface, date), "org")
         elif c.kind == "group" and c.of:
@@ -722,6 +722,16 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
     taken = {(x.start, x.end) for x in shorts}      # a family name of someone named in full beats a city
     out = [x for x in out if not (x.kind == "city" and (x.start, x.end) in taken)] + shorts
     return sorted(out, key=lambda x: x.start)
+
+
+_CAP_BEFORE = re.compile(r"(?:^|[^\w.!?:;«\"“(\[-]\s*)\b[A-ZÀ-Ý][\w’'-]+\s+$")
+_CAP_AFTER = re.compile(r"^\s+(?:[A-ZÀ-Ý][\w’'-]+|(?:al|el|ben|bin|ibn)-)")
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """'Ahmed Hassan al-Borai', 'New York Times': a city name between capitalised words is part of a
+    longer proper name (a person, a newspaper), not a place."""
+    return bool(_CAP_BEFORE.search(text[max(0, start - 40):start]) or _CAP_AFTER.match(text[end:end + 20]))
 
 
 def _city_mention(kb: KnowledgeBase, c: Cand, surface: str) -> ActorMention | None:

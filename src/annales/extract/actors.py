@@ -192,8 +192,8 @@ def institution_kind(spec) -> str | None:
 
 
 def institution(iso: str, kind: str, lex: Lexicon, text: str | None = None) -> Actor:
-    """The state institution of a country ('la police' of Egypt): the knowledge base's organisation
-    of that country and kind when there is exactly one, else one named by the `_institutions`
+    """The state institution of a country ('la police' of Egypt): the knowledge base's `national`
+    organisation of that country and kind, else one named by the `_institutions`
     pattern of triggers.json, with the country's code and the institution's CAMEO sector."""
     org = _kb_institutions().get((iso, kind))
     if org is not None:
@@ -219,8 +219,8 @@ _INSTITUTIONS: dict = {}
 
 
 def _kb_institutions() -> dict:
-    """(country, kind) -> the organisation of that kind the knowledge base has for the country: the
-    only one, or the one marked `national` (a country's armed forces beside its forces abroad)."""
+    """(country, kind) -> the organisation the knowledge base marks `national` for that country and kind
+    (the Russian Armed Forces, not the Africa Corps; the Knesset): what a bare 'l'armée' stands for."""
     kb = _kb()
     if kb is None:
         return {}
@@ -233,8 +233,8 @@ def _kb_institutions() -> dict:
         _INSTITUTIONS.clear()
         for k, v in seen.items():
             nat = [e for e in v if e.national]
-            if len(nat) == 1 or len(v) == 1:
-                _INSTITUTIONS[k] = (nat or v)[0]
+            if len(nat) == 1:
+                _INSTITUTIONS[k] = nat[0]
         _INSTITUTIONS["version"] = ver
     return _INSTITUTIONS
 

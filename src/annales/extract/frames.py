@@ -58,7 +58,7 @@ def match(sdoc, sent: Sentence, off: int, lex: Lexicon, res: Resolver) -> list[C
     for tok in sdoc:
         lem = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
-            frames = lex.verbs.get(lem, []) or lex.imported.get(lem, [])
+            frames = lex.verbs.get(lem, []) or lex.imported.get(lem, []) or _repaired(lem, lex)
         elif tok.pos_ in ("NOUN", "PROPN"):
             frames = lex.nouns.get(lem, []) or lex.nouns.get(tok.lower_, [])
         else:
@@ -75,7 +75,45 @@ def match(sdoc, sent: Sentence, off: int, lex: Lexicon, res: Resolver) -> list[C
                 if c.obj is not None:
                     claimed.add(c.obj.i)      # "tenir un sommet": the noun is part of the verb's event
                 break
+    _requested(out, lex, claimed)
     return [c for c in out if c.tok.i not in claimed]
+
+
+def _repaired(lem: str, lex: Lexicon) -> list[Frame]:
+    """Frames of the verb a lemmatiser slip hides ('demande' left as its own lemma: demander)."""
+    for end, rep in (lex.syn.get("lemma_repair") or {}).get("rules", ()):
+        if lem.endswith(end) and len(lem) > len(end) + 2:
+            frames = lex.verbs.get(lem[: -len(end)] + rep)
+            if frames:
+                return frames
+    return []
+
+
+def _requested(out: list[Candidate], lex: Lexicon, claimed: set[int]) -> None:
+    """'X demande la démission de Y', 'appelle au départ de Y': the event noun is what is asked
+    for, not an event; whoever would do it is the one asked (the request's recipient)."""
+    by_tok = {c.tok.i: c for c in out}
+    for c in out:
+        if c.event != "REQUEST" or c.frame.pos != "VERB" or c.recipient:
+            continue
+        for slot, t in syntax.slots(c.tok, lex.syn):
+            inner = by_tok.get(t.i)
+            if inner is None or inner is c or inner.frame.pos != "NOUN" or not (slot == "obj" or slot.startswith("pp:")):
+                continue
+            mine = {key(a) for a in c.actor}
+            c.recipient = [a for a in inner.actor + inner.recipient if key(a) not in mine]
+            if c.recipient:
+                undoubt(c, "no recipient", "no actor object")
+                claimed.add(t.i)
+                break
+
+
+def undoubt(c: Candidate, *reasons: str) -> None:
+    """Take back doubts a later finding answers (the recipient was found after all)."""
+    for r in reasons:
+        if r in c.doubts:
+            c.doubts.remove(r)
+            c.confidence += DOUBT_COST.get(r.split(" of ")[0], DEFAULT_DOUBT_COST)
 
 
 def _neighbour(tok: Token, lex: Lexicon) -> tuple[list[Frame], str | None]:
@@ -141,12 +179,33 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
     finally:
         res.crowd = None
     _implied(c, lex, res)
+    if f.flag("purpose_target") and not c.recipient:
+        _purpose_target(c, lex, res)
     if not c.parts:
         return None                          # nobody named: nothing to record
     doubt(c, *_doubts(c, lex, res))
     if f.flag("doubt"):
         doubt(c, f.flag("doubt"))            # a verb known only from an imported dictionary
     return c
+
+
+def _purpose_target(c: Candidate, lex: Lexicon, res: Resolver) -> None:
+    """'ils manifestent pour exiger le départ de X / pour dénoncer X': whom the purpose clause aims at
+    (its object, or the owner of its object) is the protest's target."""
+    marks = set(lex.syn.get("purpose_marks", ()))
+    for ch in c.tok.children:
+        if ch.dep_ not in lex.syn.get("clausal", ()) or not any(m.dep_ == "mark" and m.lower_ in marks for m in ch.children):
+            continue
+        for slot, t in syntax.slots(ch, lex.syn):
+            if slot != "obj":
+                continue
+            acts = res.actors(t)
+            if not acts:
+                acts = [a for s2, t2 in syntax.slots(t, lex.syn) if s2 in ("pp:de", "pp:of", "poss") for a in res.actors(t2)]
+            mine = {key(a) for a in c.actor}
+            c.recipient += [a for a in acts if key(a) not in mine]
+            if c.recipient:
+                return
 
 
 def _implied(c: Candidate, lex: Lexicon, res: Resolver) -> None:

@@ -39,6 +39,8 @@ class RoleMention(ActorMention):
     role_key: str | None = None
     role_of: str | None = None
     role_to: str | None = None
+    role_title: tuple = ()               # words one of which the holder's title must contain ("junta")
+    role_gender: str | None = None       # "f" | "m": the grammatical gender of a French phrase
 
 
 @dataclass
@@ -84,6 +86,8 @@ class Pattern:
     kind: str            # role | group | members
     key: str             # role key or CAMEO sector
     of: str | None = None
+    org: str | None = None               # a post in one organisation ("le chef des talibans")
+    title_has: tuple = ()                # the holder's title must contain one of these words
 
 
 class Matcher:
@@ -99,7 +103,8 @@ class Matcher:
         self.prefixes = {k[:n] for k in self.table for n in range(1, len(k) + 1)}
         data = load_json(lang, "roles")
         self.of_prefixes = [_key(p) for p in data.get("of_prefixes", [])]
-        self.patterns = [Pattern(self._compile(p), "role", r["role"], r.get("of"))
+        self.patterns = [Pattern(self._compile(p), "role", r["role"], r.get("of"), r.get("org"),
+                                 tuple(w.lower() for w in r.get("title_has", [])))
                          for r in data.get("roles", []) for p in r["patterns"]]
         self.patterns += [Pattern(self._compile(p), "group", g["sector"], g.get("of"))
                           for g in data.get("groups", []) for p in g["patterns"]]
@@ -107,6 +112,8 @@ class Matcher:
         self.patterns += [Pattern(self._compile(p), "members", "", None) for p in data.get("members", [])]
         self.by_first = _index_patterns(self.patterns)
         self.not_current = {fold(w) for w in data.get("not_current_words", [])}
+        self.gender = {k: {fold(w) for w in v} for k, v in data.get("gender", {}).items() if isinstance(v, list)}
+        self.gendered_demonyms = _gendered_demonyms(kb, lang) if self.gender else {}
         ld = lang_data(lang)
         self.role_nouns = [_key(w) for w in ld.get("role_nouns", [])]
         self.titles = {fold(t) for t in ld.get("person_titles", [])}
@@ -175,6 +182,24 @@ class Matcher:
         return elems
 
 
+def _gendered_demonyms(kb: KnowledgeBase, lang: str) -> dict[str, str]:
+    """Folded demonym form -> "f" | "m" where the country's forms show the agreement ("birmane" is
+    "birman" + e; "coréenne" is "coréen" + ne; "turque" is "turc"); epicene forms ("russe") get none."""
+    out: dict[str, str] = {}
+    for e in kb.entities.values():
+        forms = {fold(d.lower()) for d in e.demonyms.get(lang, [])}
+        for f in forms:
+            base = f[:-1] if f.endswith("s") and f[:-1] in forms else f
+            masc = {base[:-1], base[:-2], base[:-3], base[:-3] + "c"} - {base, ""}
+            if base.endswith("e") and masc & forms:
+                out[f] = "f"
+        for f in forms:
+            base = f[:-1] if f.endswith("s") and f[:-1] in forms else f
+            if f not in out and {base + "e", base + "ne", base + "le", base + "he", base[:-1] + "que", base + "que"} & set(out):
+                out[f] = "m"
+    return out
+
+
 @lru_cache(maxsize=1)
 def _city_keys() -> list[tuple[str, tuple, tuple, str]]:
     """(name, token key, capitals, city id) for every city spelling, computed once per process."""
@@ -237,6 +262,9 @@ class Cand:
     ctx_role: tuple | None = None   # (role, of, to) from an apposition
     not_current: bool = False       # "l'ancien président russe": not the holder on the reference date
     org: str | None = None          # organisation of a post in an international body ("NATO chief")
+    title_has: tuple = ()           # the holder's title must name one of these ("junta")
+    gender: str | None = None       # grammatical gender of a French role phrase
+    of_alts: tuple = ()             # countries a shared demonym may stand for ("congolais")
 
     @property
     def length(self) -> int:
@@ -335,10 +363,36 @@ def _phrase_cands(m: Matcher, text: str, starts: _Starts) -> list[Cand]:
         if best:
             j, p, binds = best
             c = Cand(i, j, toks[i].start, toks[j - 1].end, p.kind, role=p.key,
-                     of=binds.get("of") or p.of, to=binds.get("to"), org=binds.get("org"))
+                     of=binds.get("of") or p.of, to=binds.get("to"), org=binds.get("org") or p.org,
+                     title_has=p.title_has, gender=_phrase_gender(m, toks, i, j))
             c.not_current = i > 0 and toks[i - 1].norm in m.not_current
+            # a demonym two countries share ("congolais"): every reading of the same pattern and span
+            alts = {b.get("of") for jj, b in _match_pattern(m, starts, p.elems, i, {}) if jj == j and b.get("of")}
+            if len(alts) > 1:
+                c.of_alts = tuple(sorted(alts))
             out.append(c)
     return out
+
+
+def _phrase_gender(m: Matcher, toks: list[Tok], i: int, j: int) -> str | None:
+    """"f" when the phrase is grammatically feminine (its determiner, its role noun or the demonym
+    agreeing with it: "la dirigeante birmane"), "m" when masculine, None when unmarked (English).
+    Words after a complement ("chef de la diplomatie française") agree with the complement."""
+    g = m.gender
+    if not g:
+        return None
+    head = []
+    for t in toks[i:j]:
+        if t.norm in g.get("complement_words", ()):
+            break
+        head.append(t.norm)
+    prev = toks[i - 1].norm if i > 0 else None
+    dem = [m.gendered_demonyms.get(w) for w in head]
+    if prev in g.get("feminine_determiners", ()) or "f" in dem or any(w in g.get("feminine", ()) for w in head):
+        return "f"
+    if prev in g.get("masculine_determiners", ()) or "m" in dem or any(w in g.get("masculine", ()) for w in head):
+        return "m"
+    return None
 
 
 def _dict_cands(starts: _Starts) -> list[Cand]:
@@ -687,9 +741,14 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
     out: list[ActorMention] = []
     families: list[tuple[int, str, Actor]] = []       # (start, family name, actor) for short forms
     by_role: list[tuple[int, tuple, Actor]] = []      # (start, (role, of), actor) for later bare role phrases
+    places = _country_places(chosen, starts)
     for c in chosen:
         surface = text[c.start:c.end]
         mention = None
+        if c.of_alts:
+            c.of = _shared_demonym_country(c, places)
+            if c.of is None:
+                continue      # "le président congolais" in a text naming neither Congo: nobody, not a wrong one
         if c.kind in ("person", "ner"):
             actor = _resolve_person(kb, m, surface, c, starts, text, date)
             mention = ActorMention(c.start, c.end, surface, actor, "name", 1.0 if actor.id else 0.7)
@@ -722,6 +781,27 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
     taken = {(x.start, x.end) for x in shorts}      # a family name of someone named in full beats a city
     out = [x for x in out if not (x.kind == "city" and (x.start, x.end) in taken)] + shorts
     return sorted(out, key=lambda x: x.start)
+
+
+def _country_places(chosen: list[Cand], starts: _Starts) -> list[tuple[int, str]]:
+    """(char position, country) of every country, capital, unshared demonym and role phrase of one
+    country in the text: what tells which country a shared demonym stands for."""
+    out = [(c.start, c.targets[0]) for c in chosen if c.kind in ("country", "capital") and len(c.targets) == 1]
+    out += [(c.start, c.of) for c in chosen if c.kind in ("role", "group") and c.of and not c.of_alts]
+    for i, lst in enumerate(starts):
+        dems = {e.target for _, e in lst if e.kind == "demonym"}
+        if len(dems) == 1:
+            out.append((starts.toks[i].start, dems.pop()))
+    return out
+
+
+def _shared_demonym_country(c: Cand, places: list[tuple[int, str]]) -> str | None:
+    """The country among `c.of_alts` the text names most, the nearest on a tie; None when it names none."""
+    seen = [(iso, abs(pos - c.start)) for pos, iso in places if iso in c.of_alts]
+    if not seen:
+        return None
+    count = {iso: sum(1 for x, _ in seen if x == iso) for iso, _ in seen}
+    return min(seen, key=lambda x: (-count[x[0]], x[1]))[0]
 
 
 _CAP_BEFORE = re.compile(r"(?:^|[^\w.!?:;«\"“(\[-]\s*)\b[A-ZÀ-Ý][\w’'-]+\s+$")
@@ -835,7 +915,8 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
         return None
     # the one person named earlier in the document with this post ("le vice-ministre de la Défense" = Krivoruchko)
     local = {(a.id or a.name): (a, of) for s, (r, of), a in by_role
-             if s < c.start and r == c.role and (c.of is None or of == c.of) and not c.not_current}
+             if s < c.start and r == c.role and (c.of is None or of == c.of) and not c.not_current
+             and not _gender_clash(kb.get(a.id), c.gender)}
     if len(local) == 1:
         a, of = next(iter(local.values()))
         return RoleMention(c.start, c.end, surface, _with_text(a, surface), "role", 0.9, c.role, of, c.to)
@@ -845,15 +926,17 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
         actor = _role_of_country(kb, surface, c.of, c.role, c.to, former=True)
         # no role key: re-resolving at the event's date (resolve_role) must not name anyone either
         return RoleMention(c.start, c.end, surface, actor, "role", 0.5, None, c.of, c.to)
-    actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to),
-                         date, kb)
-    return RoleMention(c.start, c.end, surface, actor, "role", 0.9 if actor.id else 0.6, c.role, c.of, c.to)
+    actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to,
+                                     c.title_has, c.gender), date, kb)
+    return RoleMention(c.start, c.end, surface, actor, "role", 0.9 if actor.id else 0.6, c.role, c.of, c.to,
+                       c.title_has, c.gender)
 
 
 def _resolve_org_post(kb, c: Cand, surface, date) -> ActorMention | None:
     """"le secrétaire général de l'OTAN": the one holder on the reference date, else the body itself
     (what it says, the body says); a former holder stays unnamed."""
     holders = [] if c.not_current else kb.holders(c.role, None, date, org=c.org)
+    holders = [e for e in holders if not _gender_clash(e, c.gender)]
     if len(holders) == 1:
         return RoleMention(c.start, c.end, surface, holders[0].to_actor(surface, date), "role", 0.9)
     if c.not_current:
@@ -868,10 +951,44 @@ def resolve_role(mention: RoleMention, date: str | None, kb: KnowledgeBase | Non
     kb = kb or default_kb()
     if not getattr(mention, "role_key", None) or mention.role_key == "counterpart" or not mention.role_of:
         return mention.actor      # not a role phrase, or one only the caller can resolve
-    holders = kb.holders(mention.role_key, mention.role_of, date, mention.role_to)
-    if len(holders) == 1:
-        return holders[0].to_actor(mention.text, date)
+    holder = _role_holder(kb, mention.role_key, mention.role_of, date, mention.role_to,
+                          getattr(mention, "role_title", ()), getattr(mention, "role_gender", None))
+    if holder is not None:
+        return holder.to_actor(mention.text, date)
     return _role_of_country(kb, mention.text, mention.role_of, mention.role_key, mention.role_to)
+
+
+def _role_holder(kb: KnowledgeBase, key: str, of: str, date: str | None, to: str | None = None,
+                 title_has: tuple = (), gender: str | None = None) -> Entity | None:
+    """The one holder of the post on `date`. `title_has`: only holders whose title names the body
+    ("chef de la junte": a junta leader, not any president). A feminine phrase never names a man:
+    for a leader it tries the country's other top posts ("la dirigeante birmane" in 2017 is the State
+    Counsellor, not the president); a masculine one prefers a man among several holders only, since
+    French uses the masculine for women too ("le Premier ministre Theresa May")."""
+    posts = [key] + (VOCAB.get("leader_posts", []) if key == "leader" and gender == "f" else [])
+    for post in posts:
+        found = kb.holders(post, of, date, to)
+        if title_has:
+            found = [e for e in found if _titled(e, post, of, date, title_has)]
+        if gender == "f":
+            found = [e for e in found if not _gender_clash(e, gender)]
+        elif gender == "m" and len(found) > 1:
+            found = [e for e in found if e.gender == "m"] or found
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None       # several holders: nobody can be named
+    return None
+
+
+def _titled(e: Entity, post: str, of: str | None, date: str | None, words: tuple) -> bool:
+    return any(r.role == post and r.of == of and r.held(date) and any(w in (r.title or "").lower() for w in words)
+               for r in e.roles)
+
+
+def _gender_clash(e: Entity | None, gender: str | None) -> bool:
+    """A feminine phrase and a man (or the reverse, where the phrase is marked feminine only)."""
+    return gender == "f" and e is not None and e.gender == "m"
 
 
 def counterpart(actor: Actor, country: str | None, date: str | None, kb: KnowledgeBase | None = None) -> Actor | None:

@@ -120,6 +120,7 @@ class Matcher:
         self.org_nouns = {k[0] for k in (_key(w) for w in ld.get("org_nouns", [])) if len(k) == 1}
         self.stop = _stop_words(lang)
         self.connectors = {fold(w) for w in ld.get("name_connectors", [])}
+        self.particles = {fold(w) for w in ld.get("name_particles", [])}
         # words that open a capitalised run without being part of the name ("Deputy Defence Minister Ivan Petrov")
         self.not_name = self.stop | self.titles | {t for r in self.role_nouns for t in r} | {
             k[0] for k, es in self.table.items() if len(k) == 1 and any(e.kind in ("demonym", "ambig") for e in es)}
@@ -137,6 +138,7 @@ class Matcher:
 
     def _build_table(self) -> None:
         lang = self.lang
+        firsts: dict[str, int] = {}
         for e in self.kb.entities.values():
             if e.type == "country":
                 for n in [e.name] + e.names.get(lang, []):
@@ -150,6 +152,11 @@ class Matcher:
             for n in e.all_names():
                 short = e.type == "person" and len(_key(n)) == 1
                 self._add(n, Entry("person_short" if short else kind, e.id))
+            if e.type == "person":
+                for n in e.all_names():
+                    ws = _key(n)
+                    if len(ws) >= 2:
+                        firsts[ws[0]] = firsts.get(ws[0], 0) + 1
             if e.pack:
                 continue        # a pack's people link by their exact names only: no fuzzy look-ups
             if e.type == "person" and e.country:
@@ -159,6 +166,8 @@ class Matcher:
                     if len(_key(n)) >= 2:
                         self.person_keys.append(" ".join(_key(n)))
                         self.person_key_ids.append(e.id)
+        # given names: the first word of several people's names ("Abdel", "Mohamed")
+        self.first_names = {w for w, k in firsts.items() if k >= 3}
         self._add_cities()
         for word, iso in lang_data(lang).get("ambiguous_demonyms", {}).items():
             if not any(x.kind in ("demonym", "country") for x in self.table.get(_key(word), [])):
@@ -265,6 +274,7 @@ class Cand:
     title_has: tuple = ()           # the holder's title must name one of these ("junta")
     gender: str | None = None       # grammatical gender of a French role phrase
     of_alts: tuple = ()             # countries a shared demonym may stand for ("congolais")
+    around_org: bool = False        # a person's name holding an organisation's ("Abdel Fatah ...")
 
     @property
     def length(self) -> int:
@@ -568,14 +578,60 @@ def _select(cands: list[Cand]) -> list[Cand]:
 def _drop_bad_ner(cands: list[Cand]) -> list[Cand]:
     """A recogniser's span that overlaps a known name or phrase is a bad span ("Kim Jong-un des manœuvres"):
     keep the known one. Only a country or a bare family name inside it may be part of a longer real name."""
-    known = [c for c in cands if c.kind not in ("ner", "ner_org")]
+    known = [c for c in cands if c.kind not in ("ner", "ner_org") and not _held_by_name(c, cands)]
 
     def bad(c: Cand) -> bool:
         return any(k.start < c.end and c.start < k.end
                    and not (k.start >= c.start and k.end <= c.end
                             and k.kind in ("person_short", "country", "capital", "city"))
                    for k in known)
-    return [c for c in cands if c.kind not in ("ner", "ner_org") or not bad(c)]
+    return [c for c in cands if c.kind not in ("ner", "ner_org") or c.around_org or not bad(c)]
+
+
+def _held_by_name(c: Cand, cands: list[Cand]) -> bool:
+    return c.kind in ("org", "metonym") and any(x.around_org and x.start <= c.start and c.end <= x.end for x in cands)
+
+
+def _names_around_orgs(text: str, toks: list[Tok], cands: list[Cand], m: Matcher) -> list[Cand]:
+    """"Abdel Fatah Hamdi": an organisation's name between two name words, or right after a given
+    name, is part of a person's name; the person's span (up to four words) is a candidate that
+    outlasts the organisation."""
+    out = []
+    for c in cands:
+        if c.kind not in ("org", "metonym") or c.i == 0:
+            continue
+        left = toks[c.i - 1]
+        if text[left.end:c.start] != " " or not _name_word(text, left, m) or _known_at(cands, left):
+            continue
+        j = _name_end(text, toks, c.j, m)
+        if j == c.j and left.norm not in m.first_names:
+            continue
+        i = c.i - 1
+        while i > 0 and j - i < 4 and text[toks[i - 1].end:toks[i].start] == " " \
+                and _name_word(text, toks[i - 1], m) and not _known_at(cands, toks[i - 1]):
+            i -= 1
+        out.append(Cand(i, j, toks[i].start, toks[j - 1].end, "ner", around_org=True))
+    return out
+
+
+def _name_end(text: str, toks: list[Tok], j: int, m: Matcher) -> int:
+    """The end of the name words right after token j ("Hamdi", "al-Sisi"), up to two of them."""
+    k = j
+    while k < len(toks) and k - j < 2:
+        gap = text[toks[k - 1].end:toks[k].start]
+        if toks[k].norm in m.particles and k + 1 < len(toks) and text[toks[k].end:toks[k + 1].start] in ("-", " ") \
+                and gap == " " and _name_word(text, toks[k + 1], m):
+            k += 2
+        elif gap in (" ", "-") and _name_word(text, toks[k], m):
+            k += 1
+        else:
+            break
+    return k
+
+
+def _known_at(cands: list[Cand], tok: Tok) -> bool:
+    """The word is part of another known name (a country, a person, a body): not a given name."""
+    return any(x.start <= tok.start < x.end for x in cands if x.kind not in ("ner", "ner_org"))
 
 
 _APPOS_GAP = re.compile(r"^\s*,?\s*$")
@@ -733,6 +789,7 @@ def link(doc: Document, parsed: list | None = None, kb: KnowledgeBase | None = N
     starts.toks, starts.matcher = toks, m
     cands = _dict_cands(starts) + _phrase_cands(m, text, starts)
     cands += _ner_cands(text, parsed, toks, m) + _shape_cands(text, toks, m)
+    cands += _names_around_orgs(text, toks, cands, m)
     chosen = _attach_roles(_select(_drop_bad_ner(cands)), text)
     return _resolve(kb, m, text, toks, starts, chosen, date)
 

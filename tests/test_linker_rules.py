@@ -191,3 +191,13 @@ def test_import_merges_only_the_curated_persons_spellings(tmp_path):
     assert "Khaled Meshaal" in names
     assert "Islamic Resistance Movement" not in names and "Ismail Haniyeh" not in names
     assert [e.id for e in kb2.lookup("Islamic Resistance Movement")] == ["hamas"]
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Jean-Pierre Mbala, ministre congolais, a démenti.", None),
+    ("Ri Song-gwang, vice-ministre nord-coréen, a démenti.", "PRK"),
+])
+def test_an_unlinked_persons_country_is_not_read_from_a_shared_demonym(kb, text, country):
+    ms = run(kb, "fr", text, "2015-06-01")
+    person = next(m for m in ms if m.actor.type == "person")
+    assert person.actor.id is None and person.actor.country == country

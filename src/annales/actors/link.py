@@ -678,7 +678,10 @@ def _context_country(text: str, c: Cand, starts: _Starts) -> str | None:
                 break
             found += [(toks[i].start - c.end, e.kind == "ambig", e.target) for j, e in starts[i]
                       if e.kind in ("country", "demonym", "ambig") and toks[j - 1].end <= hi]
-    # nearest first; "coréenne" inside "nord-coréenne" ends at the same place: the unambiguous one wins
+    # nearest first; "coréenne" inside "nord-coréenne" ends at the same place: the unambiguous one wins;
+    # a demonym two countries share ("congolais") says neither
+    shared = {d for d, amb, _ in found if not amb and sum(1 for x, a, _ in found if x == d and not a) > 1}
+    found = [f for f in found if f[0] not in shared]
     return min(found)[2] if found else None
 
 

@@ -326,9 +326,10 @@ def _slot(m: Matcher, starts, elem: Elem, i: int) -> list[tuple[int, str]]:
                 inner = Elem(slot="COUNTRY" if elem.slot == "OF" else "ORG")
                 out += [(j, c) for j, c in _slot(m, starts, inner, i + len(p))]
         return out
-    if elem.slot == "ORG":      # international bodies only: a national body has no "member countries"
+    if elem.slot == "ORG":      # international bodies and armed groups: a state's body has no "member countries"
         return [(j, e.target) for j, e in starts[i]
-                if e.kind == "org" and (ent := m.kb.get(e.target)) is not None and ent.country is None]
+                if e.kind == "org" and (ent := m.kb.get(e.target)) is not None
+                and (ent.country is None or ent.kind == "armed_group")]
     kind = {"DEM": "demonym", "COUNTRY": "country", "CAPITAL": "capital"}[elem.slot]
     return [(j, e.target) for j, e in starts[i] if e.kind == kind]
 

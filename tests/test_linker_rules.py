@@ -70,6 +70,13 @@ ROLES = [
     ("fr", "Le guide de la révolution islamique a parlé.", "guide de la révolution islamique", "2012-06-04",
      "Ali Khamenei"),
     ("en", "Iran's supreme leader met diplomats.", "Iran's supreme leader", "2020-06-01", "Ali Khamenei"),
+    # monarchs: a king's title never names a woman; a queen's never a man
+    ("fr", "La reine britannique a reçu des diplomates.", "reine britannique", "2013-06-03", "Elizabeth II"),
+    ("fr", "Le roi britannique a reçu des diplomates.", "roi britannique", "2013-06-03", None),
+    ("en", "The British king met diplomats.", "British king", "2023-06-05", "Charles III"),
+    ("en", "The British king met diplomats.", "British king", "2013-06-03", None),
+    ("en", "The Nepalese king met diplomats.", "Nepalese king", "2005-06-06", "Gyanendra of Nepal"),
+    ("fr", "Le roi d'Espagne a reçu des diplomates.", "roi d'Espagne", "2016-06-06", "Felipe VI"),
     # armed groups' leaders, by date
     ("fr", "Le chef du Hezbollah a prononcé un discours.", "chef du Hezbollah", "2013-05-27", "Hassan Nasrallah"),
     ("fr", "Le secrétaire général du Hezbollah a prononcé un discours.", "secrétaire général du Hezbollah",
@@ -214,3 +221,13 @@ def test_an_unlinked_persons_country_is_not_read_from_a_shared_demonym(kb, text,
     ms = run(kb, "fr", text, "2015-06-01")
     person = next(m for m in ms if m.actor.type == "person")
     assert person.actor.id is None and person.actor.country == country
+
+
+@pytest.mark.parametrize("lang,text,phrase,date", [
+    ("fr", "Le roi de France a reçu des diplomates.", "roi de France", "2013-06-03"),
+    ("en", "The Nepalese king met diplomats.", "Nepalese king", "2010-06-07"),
+    ("en", "The French emperor met diplomats.", "French emperor", "2013-06-03"),
+])
+def test_a_monarchs_title_names_nobody_where_there_is_no_monarch(kb, lang, text, phrase, date):
+    m = role_at(run(kb, lang, text, date), text, phrase)
+    assert m is None, f"{phrase!r} on {date}: {m.actor.name}"

@@ -88,6 +88,7 @@ class Pattern:
     of: str | None = None
     org: str | None = None               # a post in one organisation ("le chef des talibans")
     title_has: tuple = ()                # the holder's title must contain one of these words
+    monarch: bool = False                # "le roi du Maroc": only where the country is a monarchy
 
 
 class Matcher:
@@ -104,7 +105,7 @@ class Matcher:
         data = load_json(lang, "roles")
         self.of_prefixes = [_key(p) for p in data.get("of_prefixes", [])]
         self.patterns = [Pattern(self._compile(p), "role", r["role"], r.get("of"), r.get("org"),
-                                 tuple(w.lower() for w in r.get("title_has", [])))
+                                 tuple(w.lower() for w in r.get("title_has", [])), bool(r.get("monarch")))
                          for r in data.get("roles", []) for p in r["patterns"]]
         self.patterns += [Pattern(self._compile(p), "group", g["sector"], g.get("of"))
                           for g in data.get("groups", []) for p in g["patterns"]]
@@ -275,6 +276,7 @@ class Cand:
     gender: str | None = None       # grammatical gender of a French role phrase
     of_alts: tuple = ()             # countries a shared demonym may stand for ("congolais")
     around_org: bool = False        # a person's name holding an organisation's ("Abdel Fatah ...")
+    monarch: bool = False           # a monarch's title: nobody where the country has no monarch
 
     @property
     def length(self) -> int:
@@ -375,7 +377,7 @@ def _phrase_cands(m: Matcher, text: str, starts: _Starts) -> list[Cand]:
             j, p, binds = best
             c = Cand(i, j, toks[i].start, toks[j - 1].end, p.kind, role=p.key,
                      of=binds.get("of") or p.of, to=binds.get("to"), org=binds.get("org") or p.org,
-                     title_has=p.title_has, gender=_phrase_gender(m, toks, i, j))
+                     title_has=p.title_has, gender=_phrase_gender(m, toks, i, j), monarch=p.monarch)
             c.not_current = i > 0 and toks[i - 1].norm in m.not_current
             # a demonym two countries share ("congolais"): every reading of the same pattern and span
             alts = {b.get("of") for jj, b in _match_pattern(m, starts, p.elems, i, {}) if jj == j and b.get("of")}
@@ -387,7 +389,8 @@ def _phrase_cands(m: Matcher, text: str, starts: _Starts) -> list[Cand]:
 
 def _phrase_gender(m: Matcher, toks: list[Tok], i: int, j: int) -> str | None:
     """"f" when the phrase is grammatically feminine (its determiner, its role noun or the demonym
-    agreeing with it: "la dirigeante birmane"), "m" when masculine, None when unmarked (English).
+    agreeing with it: "la dirigeante birmane"), "m!" for a noun only men bear ("roi", "king"), "m"
+    when masculine (French uses it for women too), None when unmarked.
     Words after a complement ("chef de la diplomatie française") agree with the complement."""
     g = m.gender
     if not g:
@@ -401,6 +404,8 @@ def _phrase_gender(m: Matcher, toks: list[Tok], i: int, j: int) -> str | None:
     dem = [m.gendered_demonyms.get(w) for w in head]
     if prev in g.get("feminine_determiners", ()) or "f" in dem or any(w in g.get("feminine", ()) for w in head):
         return "f"
+    if any(w in g.get("masculine_only", ()) for w in head):
+        return "m!"       # "roi", "king": a noun that never stands for a woman
     if prev in g.get("masculine_determiners", ()) or "m" in dem or any(w in g.get("masculine", ()) for w in head):
         return "m"
     return None
@@ -835,13 +840,22 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
             actor = kb.country_actor(c.of, surface, code=c.of + c.role)
             mention = ActorMention(c.start, c.end, surface, actor, "demonym")
         elif c.kind == "role":
-            mention = None if _other_country_follows(m, starts, c) else _resolve_role_cand(kb, c, surface, date, by_role)
+            mention = None if _other_country_follows(m, starts, c) or (c.monarch and not _monarchy(c.of, date)) else _resolve_role_cand(kb, c, surface, date, by_role)
         if mention is not None:
             out.append(mention)
     shorts = _short_forms(text, toks, [x for x in out if x.kind != "city"], families, m)
     taken = {(x.start, x.end) for x in shorts}      # a family name of someone named in full beats a city
     out = [x for x in out if not (x.kind == "city" and (x.start, x.end) in taken)] + shorts
     return sorted(out, key=lambda x: x.start)
+
+
+def _monarchy(iso3: str | None, date: str | None) -> bool:
+    """Whether the country has a monarch on the date ("le roi de France" in 2013 names nobody)."""
+    mon = VOCAB.get("monarchies", {})
+    if iso3 not in mon:
+        return False
+    end = mon[iso3]
+    return end is None or date is None or date[:10] < end
 
 
 def _country_places(chosen: list[Cand], starts: _Starts) -> list[tuple[int, str]]:
@@ -1031,7 +1045,7 @@ def _role_holder(kb: KnowledgeBase, key: str, of: str, date: str | None, to: str
         found = kb.holders(post, of, date, to)
         if title_has:
             found = [e for e in found if _titled(e, post, of, date, title_has)]
-        if gender == "f":
+        if gender in ("f", "m!"):
             found = [e for e in found if not _gender_clash(e, gender)]
         elif gender == "m" and len(found) > 1:
             found = [e for e in found if e.gender == "m"] or found
@@ -1048,8 +1062,8 @@ def _titled(e: Entity, post: str, of: str | None, date: str | None, words: tuple
 
 
 def _gender_clash(e: Entity | None, gender: str | None) -> bool:
-    """A feminine phrase and a man (or the reverse, where the phrase is marked feminine only)."""
-    return gender == "f" and e is not None and e.gender == "m"
+    """A feminine phrase and a man, or a king's title and a woman."""
+    return e is not None and ((gender == "f" and e.gender == "m") or (gender == "m!" and e.gender == "f"))
 
 
 def counterpart(actor: Actor, country: str | None, date: str | None, kb: KnowledgeBase | None = None) -> Actor | None:

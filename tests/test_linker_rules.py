@@ -231,3 +231,9 @@ def test_an_unlinked_persons_country_is_not_read_from_a_shared_demonym(kb, text,
 def test_a_monarchs_title_names_nobody_where_there_is_no_monarch(kb, lang, text, phrase, date):
     m = role_at(run(kb, lang, text, date), text, phrase)
     assert m is None, f"{phrase!r} on {date}: {m.actor.name}"
+
+
+def test_a_headline_capitalising_every_word_keeps_the_organisation(kb):
+    ms = run(kb, "en", "Egypt Brokers Hamas Truce With Israel\nAbdel Fatah Hamdi said talks would resume.", "2012-11-21")
+    assert "hamas" in [m.actor.id for m in ms]
+    assert "Abdel Fatah Hamdi" in [m.text for m in ms if m.actor.type == "person"]

@@ -610,14 +610,21 @@ def _names_around_orgs(text: str, toks: list[Tok], cands: list[Cand], m: Matcher
         if text[left.end:c.start] != " " or not _name_word(text, left, m) or _known_at(cands, left):
             continue
         j = _name_end(text, toks, c.j, m)
-        if j == c.j and left.norm not in m.first_names:
-            continue
+        if (j == c.j or _title_case(text, c.start)) and left.norm not in m.first_names:
+            continue     # a headline capitalises every word ("Egypt Brokers Hamas Truce"): a given name is needed
         i = c.i - 1
         while i > 0 and j - i < 4 and text[toks[i - 1].end:toks[i].start] == " " \
                 and _name_word(text, toks[i - 1], m) and not _known_at(cands, toks[i - 1]):
             i -= 1
         out.append(Cand(i, j, toks[i].start, toks[j - 1].end, "ner", around_org=True))
     return out
+
+
+def _title_case(text: str, pos: int) -> bool:
+    """The line around `pos` capitalises most of its words, as English headlines do."""
+    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    words = re.findall(r"[^\W\d_][\w'’-]*", text[lo:hi if hi >= 0 else len(text)])
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _name_end(text: str, toks: list[Tok], j: int, m: Matcher) -> int:

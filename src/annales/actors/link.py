@@ -40,7 +40,7 @@ class RoleMention(ActorMention):
     role_of: str | None = None
     role_to: str | None = None
     role_title: tuple = ()               # words one of which the holder's title must contain ("junta")
-    role_gender: str | None = None       # "f" | "m": the grammatical gender of a French phrase
+    role_gender: str | None = None       # "f" | "m" | "m!" (a noun only men bear): see _phrase_gender
 
 
 @dataclass
@@ -205,7 +205,7 @@ def _gendered_demonyms(kb: KnowledgeBase, lang: str) -> dict[str, str]:
                 out[f] = "f"
         for f in forms:
             base = f[:-1] if f.endswith("s") and f[:-1] in forms else f
-            if f not in out and {base + "e", base + "ne", base + "le", base + "he", base[:-1] + "que", base + "que"} & set(out):
+            if f not in out and {base + "e", base + "ne", base + "le", base[:-1] + "que", base + "que"} & set(out):
                 out[f] = "m"
     return out
 
@@ -584,7 +584,8 @@ def _select(cands: list[Cand]) -> list[Cand]:
 def _drop_bad_ner(cands: list[Cand]) -> list[Cand]:
     """A recogniser's span that overlaps a known name or phrase is a bad span ("Kim Jong-un des manœuvres"):
     keep the known one. Only a country or a bare family name inside it may be part of a longer real name."""
-    known = [c for c in cands if c.kind not in ("ner", "ner_org") and not _held_by_name(c, cands)]
+    names = [(x.start, x.end) for x in cands if x.around_org]
+    known = [c for c in cands if c.kind not in ("ner", "ner_org") and not _held_by_name(c, names)]
 
     def bad(c: Cand) -> bool:
         return any(k.start < c.end and c.start < k.end
@@ -594,8 +595,9 @@ def _drop_bad_ner(cands: list[Cand]) -> list[Cand]:
     return [c for c in cands if c.kind not in ("ner", "ner_org") or c.around_org or not bad(c)]
 
 
-def _held_by_name(c: Cand, cands: list[Cand]) -> bool:
-    return c.kind in ("org", "metonym") and any(x.around_org and x.start <= c.start and c.end <= x.end for x in cands)
+def _held_by_name(c: Cand, names: list[tuple[int, int]]) -> bool:
+    """An organisation inside a person's name found by _names_around_orgs ("Abdel Fatah Hamdi")."""
+    return c.kind in ("org", "metonym") and any(s <= c.start and c.end <= e for s, e in names)
 
 
 def _names_around_orgs(text: str, toks: list[Tok], cands: list[Cand], m: Matcher) -> list[Cand]:

@@ -584,7 +584,13 @@ class Resolver:
             if h.lemma_.lower() not in self.lex.agent_heads:
                 break
             h = next((t for s, t in syntax.slots(h, self.syn) if s in ("pp:de", "pp:of")), h)
-        name = self.lex.agents.get(h.lemma_.lower()) if h.pos_ == "NOUN" else None
+        name = None
+        if h.pos_ == "NOUN":
+            lem = h.lemma_.lower()
+            mods = [w for ch in h.children if ch.dep_ in self.syn.get("amod", ()) + ["amod", "acl"]
+                    for w in (ch.lemma_.lower(), ch.lower_.rstrip("s"))]      # 'armés': lemma 'armer', form 'armé'
+            name = next((self.lex.agents[lem + " " + w] for w in mods if lem + " " + w in self.lex.agents), None) \
+                or self.lex.agents.get(lem)                                      # 'des hommes armés'
         if name and not institution_kind(name):
             end = self.off + h.idx + len(h.text)      # 'les manifestants pro-X': the group named by its stance
             m = next((m for m in self.ms if m.kind == "group" and end < m.start <= end + 2), None)

@@ -71,6 +71,7 @@ class Lexicon:
     agent_heads: set[str] = field(default_factory=set)      # 'des milliers de manifestants': looked through
     institutions: dict = field(default_factory=dict)        # agents `_institutions`: kind -> name pattern
     stance: dict = field(default_factory=dict)              # triggers.json `stance_groups`
+    two_sided: set = field(default_factory=set)             # event types doubted with one side only
     # (vocab, its Neighbours): built once per model vocabulary; holding the vocab keeps the check by
     # identity sound (a module-level table keyed by id() would see a freed vocab's id reused)
     neighbours: tuple | None = field(default=None, repr=False, compare=False)
@@ -177,6 +178,7 @@ def lexicon(lang: str) -> Lexicon | None:
         agent_heads=set((trig.get("agents") or {}).get("_through") or ()),
         institutions=dict((trig.get("agents") or {}).get("_institutions") or {}),
         stance=dict(trig.get("stance_groups") or {}),
+        two_sided=set((trig.get("two_sided") or {}).get("events") or ()),
     )
 
 

@@ -580,10 +580,15 @@ class Resolver:
 
     def agent(self, h: Token) -> Actor | None:
         """'les manifestants', 'la police' (triggers.json `agents`): a group of its country."""
+        top = h
         for _ in range(3):           # 'des dizaines de milliers de manifestants'
             if h.lemma_.lower() not in self.lex.agent_heads:
                 break
             h = next((t for s, t in syntax.slots(h, self.syn) if s in ("pp:de", "pp:of")), h)
+        if h is not top:
+            m = self.mention_of(h)   # 'des milliers de Frères musulmans', 'des centaines de pro-X'
+            if m is not None and m.actor.type in ("organization", "group") and m.kind != "demonym":
+                return _copy(m, self.ctx.roles)
         name = None
         if h.pos_ == "NOUN":
             lem = h.lemma_.lower()

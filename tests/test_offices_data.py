@@ -218,3 +218,37 @@ def test_coverage_of_asia_and_sub_saharan_africa():
     missing += [(c, role, day) for c in ministers for role in ("foreign_minister", "defence_minister")
                 for day in ("2016-10-10", "2023-10-16") if len(holders(role, c, day)) != 1]
     assert not missing, missing
+
+
+
+# UN members (or days) without a head of state in the curated files; keep this list short.
+NOT_YET_CURATED = {"SMR": "not yet curated (two Captains Regent every six months)",
+                   ("LBY", "2015-06-01"): "not yet curated (rival parliaments and governments in 2014-2016)",
+                   ("LBN", "2015-06-01"): "vacant presidency (May 2014 - October 2016)",
+                   ("LBN", "2024-06-01"): "vacant presidency (October 2022 - January 2025)"}
+
+
+def acting_holders(role, of, day):
+    d = date.fromisoformat(day)
+    return {pid for pid, p in PEOPLE.items() for r in p["roles"]
+            if r["role"] == role and r.get("of") == of and r.get("acting") and r.get("start")
+            and bounds(r["start"])[0] <= d <= (bounds(r["end"])[1] if r.get("end") else date.max)}
+
+
+def test_every_un_member_has_a_head_of_state():
+    """Every UN member of countries.jsonl has a known head of state in the curated files (packs are not
+    read here) on two sample days: one holder (at least one for collective heads of state), or an
+    acting holder while the post has no formal one (Iran after Raisi's death)."""
+    missing = []
+    for c, country in sorted(COUNTRIES.items()):
+        if not country.get("un_member") or c in NOT_YET_CURATED:
+            continue
+        for day in ("2015-06-01", "2024-06-01"):
+            if (c, day) in NOT_YET_CURATED:
+                continue
+            found = holders("head_of_state", c, day) or acting_holders("head_of_state", c, day)
+            if not found or (c not in COLLECTIVE and len(found) != 1):
+                missing.append((c, day, sorted(found)))
+    assert not missing, missing
+    exempt = {k if isinstance(k, str) else k[0] for k in NOT_YET_CURATED}
+    assert all(COUNTRIES[c].get("un_member") for c in exempt), "the exemptions name UN members only"

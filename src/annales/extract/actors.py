@@ -629,6 +629,8 @@ class Resolver:
         gender = self.mod.get("pronoun_gender", {}).get(h.lower_)
         date = self.ctx.doc.published.value if self.ctx.doc.published else None
         ref = self.governing_person(h)
+        if ref is not None and ref.type != "person":
+            return ref               # 'Séoul a annoncé qu'il réexaminerait...': the capital's government
         if ref is not None and agrees(ref, gender, date) is not False:
             return ref if agrees(ref, gender, date) else None
         for m in sorted(self.ctx.mentions, key=lambda m: -m.start):
@@ -641,13 +643,14 @@ class Resolver:
         return None
 
     def governing_person(self, h: Token) -> Actor | None:
-        """'Kim said he would visit': the person subject of a verb governing the pronoun."""
+        """'Kim said he would visit': the person subject of a verb governing the pronoun; or a
+        country named by its capital or name ('Séoul a annoncé qu'il...'), which 'il' then means."""
         t = h.head
         for _ in range(5):
             for s, a in syntax.slots(t, self.syn):
                 if s in ("subj", "subjpass") and a.i < h.i and a.i != h.i:
                     m = self.mention_of(a)
-                    if m is not None and m.actor.type == "person":
+                    if m is not None and (m.actor.type == "person" or m.kind in ("capital", "country", "metonym")):
                         return m.actor
             if t.head == t:
                 break

@@ -91,13 +91,17 @@ def capped(mb: float | None):
     Libraries catch a failed allocation too (trafilatura falls back to another extractor, lxml
     reports "unknown error"), so a MemoryError is not the only sign that the cap was hit: the
     block also counts as having reached it when the process's resident size rose, at a new peak,
-    to within 5% of the budget above where it started (`Cap.reached`)."""
+    to within 5% of the budget above where it started (`Cap.reached`). Where an earlier peak of
+    the process (VmHWM) is that high already, it is set back to the present size first, for this
+    count to work; `ru_maxrss` (which reads it) then gives the peak since."""
     cap = Cap(mb)
     if not mb or _active or not supported() or threading.current_thread() is not threading.main_thread():
         yield cap
         return
     cap.old = resource.getrlimit(resource.RLIMIT_DATA)
     cap.rss, cap.mark = resident_size(), peak_resident()
+    if cap.mark - cap.rss >= 0.95 * mb * 2**20:
+        cap.mark = _reset_peak()
     cap.soft = _limit(data_size() + int(mb * 2**20), cap.old)
     cap.active = True
     _active.append(cap)
@@ -126,6 +130,15 @@ def lifted():
         cap.soft = _limit(cap.soft + max(0, data_size() - data), cap.old)
         cap.rss += max(0, resident_size() - rss)
         cap.mark = max(cap.mark, peak_resident())      # a peak while loading is not the document's
+
+
+def _reset_peak() -> int:
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+    return peak_resident()
 
 
 def _limit(soft: int, old: tuple[int, int]) -> int:

@@ -80,9 +80,9 @@ def process_batch(raws: list[RawDoc]) -> list[Outcome]:
         for out in ready:
             faults.grow(out.id)
         found = extract.extract_many([o.document for o in ready])
-    except MemoryError:
-        raise                           # the memory budget: the caller retries the group one by one
-    except Exception:
+    except Exception as exc:
+        if isinstance(exc, MemoryError) and memory.in_force():
+            raise                       # over the memory budget: the caller retries the group one by one
         # something failed for the group as a whole: retry one by one so only the culprit fails
         found = [_extract_one(o) for o in ready]
     for out, records in zip(ready, found):

@@ -17,7 +17,7 @@ import json
 import re
 from pathlib import Path
 
-from .kb import VOCAB, Entity, KnowledgeBase, Role, default_kb, fold, norm, user_dir
+from .kb import VOCAB, Entity, KnowledgeBase, NameCheck, Role, default_kb, entity_from_dict, fold, norm, user_dir
 
 
 class ImportError_(ValueError):
@@ -234,14 +234,28 @@ def import_file(path: str, dest_dir: str | None = None, kb: KnowledgeBase | None
     dest = Path(dest_dir) if dest_dir else user_dir()
     dest.mkdir(parents=True, exist_ok=True)
     out = dest / f"imported-{_slug(p.stem)}.jsonl"
+    check = NameCheck(kb, [entity_from_dict({**d, "id": d.get("id") or "new"}) for d in dicts])
     with out.open("w", encoding="utf-8") as f:
         for d in dicts:
             d["id"] = _assign_id(d, kb)   # two entries for one entity are merged when the base is loaded
+            _keep_own_names(d, kb, check)
             d.pop("raw", None)
             f.write(json.dumps({k: v for k, v in d.items() if v is not None}, ensure_ascii=False) + "\n")
     if kb is default_kb():
         default_kb.cache_clear()         # the next default_kb() sees the new file
     return len(dicts), str(out)
+
+
+def _keep_own_names(d: dict, kb: KnowledgeBase, check: NameCheck) -> None:
+    """An entry merged into a curated entity adds only that entity's other spellings: a leader listed
+    under his group, or a sister group, stays out (see kb.NameCheck)."""
+    cur = kb.get(d["id"])
+    if cur is None or cur.pack:
+        return
+    own = {norm(n) for n in cur.all_names()}
+    d["names"] = {lg: [n for n in ns if norm(n) in own or check.lendable(n, cur)] for lg, ns in d["names"].items()}
+    if norm(d["name"]) not in own:
+        d["name"] = cur.name          # merged lines keep the curated name
 
 
 # ---------------------------------------------------------------- show

@@ -295,19 +295,24 @@ class KnowledgeBase:
         return kb
 
     def _read_file(self, path: Path, pack: str | None = None) -> None:
+        ents = []
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             line = line.strip()
             if not line or line.startswith("#") or line.startswith("//"):
                 continue
             try:
-                e = entity_from_dict(json.loads(line))
-                if pack:
-                    e.pack = pack
-                    self._add_pack(e)
-                else:
-                    self.add(e)
+                ents.append(entity_from_dict(json.loads(line)))
             except (ValueError, TypeError, AttributeError) as e:  # a bad line must not lose the base
                 self.warnings.append(f"{path}:{n}: {e}")
+        if not pack:
+            for e in ents:
+                self.add(e)
+            return
+        self._name_check = NameCheck(self, ents)       # the whole pack's people and bodies, read first
+        for e in ents:
+            e.pack = pack
+            self._add_pack(e)
+        self._name_check = None
 
     def _add_iso_names(self) -> None:
         """The ISO 3166 names (pycountry, with its French locale) of the countries the base holds,
@@ -338,7 +343,8 @@ class KnowledgeBase:
         known = [i for i in owners if self.entities[i].type in same_kind]
         if len(known) == 1:
             cur = self.entities[known[0]]
-            free = [n for n in e.names.get("en", []) if norm(n) not in self.by_name]    # new spellings only
+            check = getattr(self, "_name_check", None) or NameCheck(self, [e])
+            free = [n for n in e.names.get("en", []) if check.lendable(n, cur, e)]    # new spellings only
             cur.names["en"] = list(dict.fromkeys(cur.names.get("en", []) + free))
             return
         if owners:
@@ -461,6 +467,85 @@ class KnowledgeBase:
         c = self.country(iso3)
         return Actor(name=c.name if c else iso3, country=iso3, type="country", id=c.id if c else None,
                      role=None, code=code or (c.code if c and c.code else iso3), text=text)
+
+
+class NameCheck:
+    """Whether a pack's (or an imported file's) name may be added to a curated entity. PETRARCH lists
+    an armed group's leaders and sister groups among its synonyms ("Joseph Kony" under the Lord's
+    Resistance Army, "Drug Enforcement Agency" under the FBI): only another spelling of the entity is
+    lent, never a person's name, nor another body's name, nor a name that shares nothing with it."""
+
+    def __init__(self, kb: "KnowledgeBase", incoming: list[Entity]):
+        self.kb = kb
+        words = VOCAB["petrarch"]["pack"]
+        self.org_words = set(words["org_words"])
+        self.particles = set(words["lower_words"])
+        self.demonyms = {fold(d).lower() for c in kb.entities.values() if c.type == "country"
+                         for ds in c.demonyms.values() for d in ds}
+        people = [e for e in list(kb.entities.values()) + incoming if e.type == "person"]
+        self.people = {norm(n) for e in people for n in e.all_names()}
+        firsts = [norm(n).split()[0] for e in people for n in e.all_names() if len(norm(n).split()) >= 2]
+        # given names: first words of at least two people's names ("Joseph", "Khaled")
+        self.first_names = {w for w, k in _counts(firsts).items() if k >= 2}
+        self.bodies: dict[str, set[str]] = {}        # stem of a body's name -> ids
+        for e in list(kb.entities.values()) + incoming:
+            if e.type in ("organization", "group"):
+                for n in e.all_names():
+                    if (st := self.stem(n)):
+                        self.bodies.setdefault(st, set()).add(e.id)
+
+    def words(self, name: str) -> list[str]:
+        return [w for w in norm(name).split() if w not in self.particles]
+
+    def stem(self, name: str) -> str:
+        """A body's name without demonyms, organisation words and plurals ("Italian Red Brigade" -> "red")."""
+        return " ".join(w.rstrip("s") for w in self.words(name) if w not in self.org_words and w not in self.demonyms)
+
+    def person_shaped(self, name: str) -> bool:
+        ws = norm(name).split()
+        return 2 <= len(ws) <= 4 and ws[0] in self.first_names and not set(ws) & self.org_words
+
+    def lendable(self, name: str, target: Entity, source: Entity | None = None) -> bool:
+        key = norm(name)
+        if key in self.kb.by_name:
+            return False                      # a name the base already gives to someone
+        if target.type != "person":
+            if key in self.people or self.person_shaped(name):
+                return False                  # "Joseph Kony" is not a name of his group
+            st = self.stem(name)
+            own = {i for n in target.all_names() for i in self.bodies.get(self.stem(n), set())}
+            if st and self.bodies.get(st, set()) - {target.id} - own - {source.id if source else None}:
+                return False                  # another body's name ("Red Brigades")
+        elif set(self.words(name)) & self.org_words:
+            return False
+        return self.spelling_of(name, target)
+
+    def spelling_of(self, name: str, target: Entity) -> bool:
+        """The name shares a content word, an acronym or most of its letters with one of the target's names."""
+        from rapidfuzz import fuzz
+        ws = {w for w in self.words(name) if len(w) >= 3 and w not in self.org_words}
+        for n in target.all_names():
+            other = {w for w in self.words(n) if len(w) >= 3 and w not in self.org_words}
+            if ws & other or fuzz.token_sort_ratio(norm(name), norm(n)) >= 75:
+                return True
+            if _acronym(name) == norm(n).replace(" ", "") or _acronym(n) == key_of(name):
+                return True
+        return False
+
+
+def _counts(xs: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for x in xs:
+        out[x] = out.get(x, 0) + 1
+    return out
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in norm(name).split() if w not in ("of", "the", "de", "la", "du", "des", "and"))
+
+
+def key_of(name: str) -> str:
+    return norm(name).replace(" ", "")
 
 
 def labels_with_title_ignored() -> set[str]:

@@ -39,6 +39,8 @@ class RoleMention(ActorMention):
     role_key: str | None = None
     role_of: str | None = None
     role_to: str | None = None
+    role_title: tuple = ()               # words one of which the holder's title must contain ("junta")
+    role_gender: str | None = None       # "f" | "m" | "m!" (a noun only men bear): see _phrase_gender
 
 
 @dataclass
@@ -84,6 +86,9 @@ class Pattern:
     kind: str            # role | group | members
     key: str             # role key or CAMEO sector
     of: str | None = None
+    org: str | None = None               # a post in one organisation ("le chef des talibans")
+    title_has: tuple = ()                # the holder's title must contain one of these words
+    monarch: bool = False                # "le roi du Maroc": only where the country is a monarchy
 
 
 class Matcher:
@@ -99,7 +104,8 @@ class Matcher:
         self.prefixes = {k[:n] for k in self.table for n in range(1, len(k) + 1)}
         data = load_json(lang, "roles")
         self.of_prefixes = [_key(p) for p in data.get("of_prefixes", [])]
-        self.patterns = [Pattern(self._compile(p), "role", r["role"], r.get("of"))
+        self.patterns = [Pattern(self._compile(p), "role", r["role"], r.get("of"), r.get("org"),
+                                 tuple(w.lower() for w in r.get("title_has", [])), bool(r.get("monarch")))
                          for r in data.get("roles", []) for p in r["patterns"]]
         self.patterns += [Pattern(self._compile(p), "group", g["sector"], g.get("of"))
                           for g in data.get("groups", []) for p in g["patterns"]]
@@ -107,12 +113,15 @@ class Matcher:
         self.patterns += [Pattern(self._compile(p), "members", "", None) for p in data.get("members", [])]
         self.by_first = _index_patterns(self.patterns)
         self.not_current = {fold(w) for w in data.get("not_current_words", [])}
+        self.gender = {k: {fold(w) for w in v} for k, v in data.get("gender", {}).items() if isinstance(v, list)}
+        self.gendered_demonyms = _gendered_demonyms(kb, lang) if self.gender else {}
         ld = lang_data(lang)
         self.role_nouns = [_key(w) for w in ld.get("role_nouns", [])]
         self.titles = {fold(t) for t in ld.get("person_titles", [])}
         self.org_nouns = {k[0] for k in (_key(w) for w in ld.get("org_nouns", [])) if len(k) == 1}
         self.stop = _stop_words(lang)
         self.connectors = {fold(w) for w in ld.get("name_connectors", [])}
+        self.particles = {fold(w) for w in ld.get("name_particles", [])}
         # words that open a capitalised run without being part of the name ("Deputy Defence Minister Ivan Petrov")
         self.not_name = self.stop | self.titles | {t for r in self.role_nouns for t in r} | {
             k[0] for k, es in self.table.items() if len(k) == 1 and any(e.kind in ("demonym", "ambig") for e in es)}
@@ -130,6 +139,7 @@ class Matcher:
 
     def _build_table(self) -> None:
         lang = self.lang
+        firsts: dict[str, int] = {}
         for e in self.kb.entities.values():
             if e.type == "country":
                 for n in [e.name] + e.names.get(lang, []):
@@ -143,6 +153,11 @@ class Matcher:
             for n in e.all_names():
                 short = e.type == "person" and len(_key(n)) == 1
                 self._add(n, Entry("person_short" if short else kind, e.id))
+            if e.type == "person":
+                for n in e.all_names():
+                    ws = _key(n)
+                    if len(ws) >= 2:
+                        firsts[ws[0]] = firsts.get(ws[0], 0) + 1
             if e.pack:
                 continue        # a pack's people link by their exact names only: no fuzzy look-ups
             if e.type == "person" and e.country:
@@ -152,6 +167,8 @@ class Matcher:
                     if len(_key(n)) >= 2:
                         self.person_keys.append(" ".join(_key(n)))
                         self.person_key_ids.append(e.id)
+        # given names: the first word of several people's names ("Abdel", "Mohamed")
+        self.first_names = {w for w, k in firsts.items() if k >= 3}
         self._add_cities()
         for word, iso in lang_data(lang).get("ambiguous_demonyms", {}).items():
             if not any(x.kind in ("demonym", "country") for x in self.table.get(_key(word), [])):
@@ -173,6 +190,24 @@ class Matcher:
             alts = [_key(a) for a in piece.rstrip("?").split("|")]
             elems.append(Elem(alts=[a for a in alts if a], optional=opt))
         return elems
+
+
+def _gendered_demonyms(kb: KnowledgeBase, lang: str) -> dict[str, str]:
+    """Folded demonym form -> "f" | "m" where the country's forms show the agreement ("birmane" is
+    "birman" + e; "coréenne" is "coréen" + ne; "turque" is "turc"); epicene forms ("russe") get none."""
+    out: dict[str, str] = {}
+    for e in kb.entities.values():
+        forms = {fold(d.lower()) for d in e.demonyms.get(lang, [])}
+        for f in forms:
+            base = f[:-1] if f.endswith("s") and f[:-1] in forms else f
+            masc = {base[:-1], base[:-2], base[:-3], base[:-3] + "c"} - {base, ""}
+            if base.endswith("e") and masc & forms:
+                out[f] = "f"
+        for f in forms:
+            base = f[:-1] if f.endswith("s") and f[:-1] in forms else f
+            if f not in out and {base + "e", base + "ne", base + "le", base[:-1] + "que", base + "que"} & set(out):
+                out[f] = "m"
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -237,6 +272,11 @@ class Cand:
     ctx_role: tuple | None = None   # (role, of, to) from an apposition
     not_current: bool = False       # "l'ancien président russe": not the holder on the reference date
     org: str | None = None          # organisation of a post in an international body ("NATO chief")
+    title_has: tuple = ()           # the holder's title must name one of these ("junta")
+    gender: str | None = None       # grammatical gender of a French role phrase
+    of_alts: tuple = ()             # countries a shared demonym may stand for ("congolais")
+    around_org: bool = False        # a person's name holding an organisation's ("Abdel Fatah ...")
+    monarch: bool = False           # a monarch's title: nobody where the country has no monarch
 
     @property
     def length(self) -> int:
@@ -288,9 +328,10 @@ def _slot(m: Matcher, starts, elem: Elem, i: int) -> list[tuple[int, str]]:
                 inner = Elem(slot="COUNTRY" if elem.slot == "OF" else "ORG")
                 out += [(j, c) for j, c in _slot(m, starts, inner, i + len(p))]
         return out
-    if elem.slot == "ORG":      # international bodies only: a national body has no "member countries"
+    if elem.slot == "ORG":      # international bodies and armed groups: a state's body has no "member countries"
         return [(j, e.target) for j, e in starts[i]
-                if e.kind == "org" and (ent := m.kb.get(e.target)) is not None and ent.country is None]
+                if e.kind == "org" and (ent := m.kb.get(e.target)) is not None
+                and (ent.country is None or ent.kind == "armed_group")]
     kind = {"DEM": "demonym", "COUNTRY": "country", "CAPITAL": "capital"}[elem.slot]
     return [(j, e.target) for j, e in starts[i] if e.kind == kind]
 
@@ -335,10 +376,39 @@ def _phrase_cands(m: Matcher, text: str, starts: _Starts) -> list[Cand]:
         if best:
             j, p, binds = best
             c = Cand(i, j, toks[i].start, toks[j - 1].end, p.kind, role=p.key,
-                     of=binds.get("of") or p.of, to=binds.get("to"), org=binds.get("org"))
+                     of=binds.get("of") or p.of, to=binds.get("to"), org=binds.get("org") or p.org,
+                     title_has=p.title_has, gender=_phrase_gender(m, toks, i, j), monarch=p.monarch)
             c.not_current = i > 0 and toks[i - 1].norm in m.not_current
+            # a demonym two countries share ("congolais"): every reading of the same pattern and span
+            alts = {b.get("of") for jj, b in _match_pattern(m, starts, p.elems, i, {}) if jj == j and b.get("of")}
+            if len(alts) > 1:
+                c.of_alts = tuple(sorted(alts))
             out.append(c)
     return out
+
+
+def _phrase_gender(m: Matcher, toks: list[Tok], i: int, j: int) -> str | None:
+    """"f" when the phrase is grammatically feminine (its determiner, its role noun or the demonym
+    agreeing with it: "la dirigeante birmane"), "m!" for a noun only men bear ("roi", "king"), "m"
+    when masculine (French uses it for women too), None when unmarked.
+    Words after a complement ("chef de la diplomatie française") agree with the complement."""
+    g = m.gender
+    if not g:
+        return None
+    head = []
+    for t in toks[i:j]:
+        if t.norm in g.get("complement_words", ()):
+            break
+        head.append(t.norm)
+    prev = toks[i - 1].norm if i > 0 else None
+    dem = [m.gendered_demonyms.get(w) for w in head]
+    if prev in g.get("feminine_determiners", ()) or "f" in dem or any(w in g.get("feminine", ()) for w in head):
+        return "f"
+    if any(w in g.get("masculine_only", ()) for w in head):
+        return "m!"       # "roi", "king": a noun that never stands for a woman
+    if prev in g.get("masculine_determiners", ()) or "m" in dem or any(w in g.get("masculine", ()) for w in head):
+        return "m"
+    return None
 
 
 def _dict_cands(starts: _Starts) -> list[Cand]:
@@ -514,14 +584,69 @@ def _select(cands: list[Cand]) -> list[Cand]:
 def _drop_bad_ner(cands: list[Cand]) -> list[Cand]:
     """A recogniser's span that overlaps a known name or phrase is a bad span ("Kim Jong-un des manœuvres"):
     keep the known one. Only a country or a bare family name inside it may be part of a longer real name."""
-    known = [c for c in cands if c.kind not in ("ner", "ner_org")]
+    names = [(x.start, x.end) for x in cands if x.around_org]
+    known = [c for c in cands if c.kind not in ("ner", "ner_org") and not _held_by_name(c, names)]
 
     def bad(c: Cand) -> bool:
         return any(k.start < c.end and c.start < k.end
                    and not (k.start >= c.start and k.end <= c.end
                             and k.kind in ("person_short", "country", "capital", "city"))
                    for k in known)
-    return [c for c in cands if c.kind not in ("ner", "ner_org") or not bad(c)]
+    return [c for c in cands if c.kind not in ("ner", "ner_org") or c.around_org or not bad(c)]
+
+
+def _held_by_name(c: Cand, names: list[tuple[int, int]]) -> bool:
+    """An organisation inside a person's name found by _names_around_orgs ("Abdel Fatah Hamdi")."""
+    return c.kind in ("org", "metonym") and any(s <= c.start and c.end <= e for s, e in names)
+
+
+def _names_around_orgs(text: str, toks: list[Tok], cands: list[Cand], m: Matcher) -> list[Cand]:
+    """"Abdel Fatah Hamdi": an organisation's name between two name words, or right after a given
+    name, is part of a person's name; the person's span (up to four words) is a candidate that
+    outlasts the organisation."""
+    out = []
+    for c in cands:
+        if c.kind not in ("org", "metonym") or c.i == 0:
+            continue
+        left = toks[c.i - 1]
+        if text[left.end:c.start] != " " or not _name_word(text, left, m) or _known_at(cands, left):
+            continue
+        j = _name_end(text, toks, c.j, m)
+        if (j == c.j or _title_case(text, c.start)) and left.norm not in m.first_names:
+            continue     # a headline capitalises every word ("Egypt Brokers Hamas Truce"): a given name is needed
+        i = c.i - 1
+        while i > 0 and j - i < 4 and text[toks[i - 1].end:toks[i].start] == " " \
+                and _name_word(text, toks[i - 1], m) and not _known_at(cands, toks[i - 1]):
+            i -= 1
+        out.append(Cand(i, j, toks[i].start, toks[j - 1].end, "ner", around_org=True))
+    return out
+
+
+def _title_case(text: str, pos: int) -> bool:
+    """The line around `pos` capitalises most of its words, as English headlines do."""
+    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    words = re.findall(r"[^\W\d_][\w'’-]*", text[lo:hi if hi >= 0 else len(text)])
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _name_end(text: str, toks: list[Tok], j: int, m: Matcher) -> int:
+    """The end of the name words right after token j ("Hamdi", "al-Sisi"), up to two of them."""
+    k = j
+    while k < len(toks) and k - j < 2:
+        gap = text[toks[k - 1].end:toks[k].start]
+        if toks[k].norm in m.particles and k + 1 < len(toks) and text[toks[k].end:toks[k + 1].start] in ("-", " ") \
+                and gap == " " and _name_word(text, toks[k + 1], m):
+            k += 2
+        elif gap in (" ", "-") and _name_word(text, toks[k], m):
+            k += 1
+        else:
+            break
+    return k
+
+
+def _known_at(cands: list[Cand], tok: Tok) -> bool:
+    """The word is part of another known name (a country, a person, a body): not a given name."""
+    return any(x.start <= tok.start < x.end for x in cands if x.kind not in ("ner", "ner_org"))
 
 
 _APPOS_GAP = re.compile(r"^\s*,?\s*$")
@@ -568,7 +693,10 @@ def _context_country(text: str, c: Cand, starts: _Starts) -> str | None:
                 break
             found += [(toks[i].start - c.end, e.kind == "ambig", e.target) for j, e in starts[i]
                       if e.kind in ("country", "demonym", "ambig") and toks[j - 1].end <= hi]
-    # nearest first; "coréenne" inside "nord-coréenne" ends at the same place: the unambiguous one wins
+    # nearest first; "coréenne" inside "nord-coréenne" ends at the same place: the unambiguous one wins;
+    # a demonym two countries share ("congolais") says neither
+    shared = {d for d, amb, _ in found if not amb and sum(1 for x, a, _ in found if x == d and not a) > 1}
+    found = [f for f in found if f[0] not in shared]
     return min(found)[2] if found else None
 
 
@@ -679,6 +807,7 @@ def link(doc: Document, parsed: list | None = None, kb: KnowledgeBase | None = N
     starts.toks, starts.matcher = toks, m
     cands = _dict_cands(starts) + _phrase_cands(m, text, starts)
     cands += _ner_cands(text, parsed, toks, m) + _shape_cands(text, toks, m)
+    cands += _names_around_orgs(text, toks, cands, m)
     chosen = _attach_roles(_select(_drop_bad_ner(cands)), text)
     return _resolve(kb, m, text, toks, starts, chosen, date)
 
@@ -687,9 +816,14 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
     out: list[ActorMention] = []
     families: list[tuple[int, str, Actor]] = []       # (start, family name, actor) for short forms
     by_role: list[tuple[int, tuple, Actor]] = []      # (start, (role, of), actor) for later bare role phrases
+    places = _country_places(chosen, starts)
     for c in chosen:
         surface = text[c.start:c.end]
         mention = None
+        if c.of_alts:
+            c.of = _shared_demonym_country(c, places)
+            if c.of is None:
+                continue      # "le président congolais" in a text naming neither Congo: nobody, not a wrong one
         if c.kind in ("person", "ner"):
             actor = _resolve_person(kb, m, surface, c, starts, text, date)
             mention = ActorMention(c.start, c.end, surface, actor, "name", 1.0 if actor.id else 0.7)
@@ -715,13 +849,43 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
             actor = kb.country_actor(c.of, surface, code=c.of + c.role)
             mention = ActorMention(c.start, c.end, surface, actor, "demonym")
         elif c.kind == "role":
-            mention = None if _other_country_follows(m, starts, c) else _resolve_role_cand(kb, c, surface, date, by_role)
+            mention = None if _other_country_follows(m, starts, c) or (c.monarch and not _monarchy(c.of, date)) else _resolve_role_cand(kb, c, surface, date, by_role)
         if mention is not None:
             out.append(mention)
     shorts = _short_forms(text, toks, [x for x in out if x.kind != "city"], families, m)
     taken = {(x.start, x.end) for x in shorts}      # a family name of someone named in full beats a city
     out = [x for x in out if not (x.kind == "city" and (x.start, x.end) in taken)] + shorts
     return sorted(out, key=lambda x: x.start)
+
+
+def _monarchy(iso3: str | None, date: str | None) -> bool:
+    """Whether the country has a monarch on the date ("le roi de France" in 2013 names nobody)."""
+    mon = VOCAB.get("monarchies", {})
+    if iso3 not in mon:
+        return False
+    end = mon[iso3]
+    return end is None or date is None or date[:10] < end
+
+
+def _country_places(chosen: list[Cand], starts: _Starts) -> list[tuple[int, str]]:
+    """(char position, country) of every country, capital, unshared demonym and role phrase of one
+    country in the text: what tells which country a shared demonym stands for."""
+    out = [(c.start, c.targets[0]) for c in chosen if c.kind in ("country", "capital") and len(c.targets) == 1]
+    out += [(c.start, c.of) for c in chosen if c.kind in ("role", "group") and c.of and not c.of_alts]
+    for i, lst in enumerate(starts):
+        dems = {e.target for _, e in lst if e.kind == "demonym"}
+        if len(dems) == 1:
+            out.append((starts.toks[i].start, dems.pop()))
+    return out
+
+
+def _shared_demonym_country(c: Cand, places: list[tuple[int, str]]) -> str | None:
+    """The country among `c.of_alts` the text names most, the nearest on a tie; None when it names none."""
+    seen = [(iso, abs(pos - c.start)) for pos, iso in places if iso in c.of_alts]
+    if not seen:
+        return None
+    count = {iso: sum(1 for x, _ in seen if x == iso) for iso, _ in seen}
+    return min(seen, key=lambda x: (-count[x[0]], x[1]))[0]
 
 
 _CAP_BEFORE = re.compile(r"(?:^|[^\w.!?:;«\"“(\[-]\s*)\b[A-ZÀ-Ý][\w’'-]+\s+$")
@@ -835,7 +999,8 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
         return None
     # the one person named earlier in the document with this post ("le vice-ministre de la Défense" = Krivoruchko)
     local = {(a.id or a.name): (a, of) for s, (r, of), a in by_role
-             if s < c.start and r == c.role and (c.of is None or of == c.of) and not c.not_current}
+             if s < c.start and r == c.role and (c.of is None or of == c.of) and not c.not_current
+             and not _gender_clash(kb.get(a.id), c.gender)}
     if len(local) == 1:
         a, of = next(iter(local.values()))
         return RoleMention(c.start, c.end, surface, _with_text(a, surface), "role", 0.9, c.role, of, c.to)
@@ -845,15 +1010,17 @@ def _resolve_role_cand(kb, c: Cand, surface, date, by_role) -> ActorMention | No
         actor = _role_of_country(kb, surface, c.of, c.role, c.to, former=True)
         # no role key: re-resolving at the event's date (resolve_role) must not name anyone either
         return RoleMention(c.start, c.end, surface, actor, "role", 0.5, None, c.of, c.to)
-    actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to),
-                         date, kb)
-    return RoleMention(c.start, c.end, surface, actor, "role", 0.9 if actor.id else 0.6, c.role, c.of, c.to)
+    actor = resolve_role(RoleMention(c.start, c.end, surface, Actor(surface), "role", 1.0, c.role, c.of, c.to,
+                                     c.title_has, c.gender), date, kb)
+    return RoleMention(c.start, c.end, surface, actor, "role", 0.9 if actor.id else 0.6, c.role, c.of, c.to,
+                       c.title_has, c.gender)
 
 
 def _resolve_org_post(kb, c: Cand, surface, date) -> ActorMention | None:
     """"le secrétaire général de l'OTAN": the one holder on the reference date, else the body itself
     (what it says, the body says); a former holder stays unnamed."""
     holders = [] if c.not_current else kb.holders(c.role, None, date, org=c.org)
+    holders = [e for e in holders if not _gender_clash(e, c.gender)]
     if len(holders) == 1:
         return RoleMention(c.start, c.end, surface, holders[0].to_actor(surface, date), "role", 0.9)
     if c.not_current:
@@ -868,10 +1035,44 @@ def resolve_role(mention: RoleMention, date: str | None, kb: KnowledgeBase | Non
     kb = kb or default_kb()
     if not getattr(mention, "role_key", None) or mention.role_key == "counterpart" or not mention.role_of:
         return mention.actor      # not a role phrase, or one only the caller can resolve
-    holders = kb.holders(mention.role_key, mention.role_of, date, mention.role_to)
-    if len(holders) == 1:
-        return holders[0].to_actor(mention.text, date)
+    holder = _role_holder(kb, mention.role_key, mention.role_of, date, mention.role_to,
+                          getattr(mention, "role_title", ()), getattr(mention, "role_gender", None))
+    if holder is not None:
+        return holder.to_actor(mention.text, date)
     return _role_of_country(kb, mention.text, mention.role_of, mention.role_key, mention.role_to)
+
+
+def _role_holder(kb: KnowledgeBase, key: str, of: str, date: str | None, to: str | None = None,
+                 title_has: tuple = (), gender: str | None = None) -> Entity | None:
+    """The one holder of the post on `date`. `title_has`: only holders whose title names the body
+    ("chef de la junte": a junta leader, not any president). A feminine phrase never names a man:
+    for a leader it tries the country's other top posts ("la dirigeante birmane" in 2017 is the State
+    Counsellor, not the president); a masculine one prefers a man among several holders only, since
+    French uses the masculine for women too ("le Premier ministre Theresa May")."""
+    posts = [key] + (VOCAB.get("leader_posts", []) if key == "leader" and gender == "f" else [])
+    for post in posts:
+        found = kb.holders(post, of, date, to)
+        if title_has:
+            found = [e for e in found if _titled(e, post, of, date, title_has)]
+        if gender in ("f", "m!"):
+            found = [e for e in found if not _gender_clash(e, gender)]
+        elif gender == "m" and len(found) > 1:
+            found = [e for e in found if e.gender == "m"] or found
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None       # several holders: nobody can be named
+    return None
+
+
+def _titled(e: Entity, post: str, of: str | None, date: str | None, words: tuple) -> bool:
+    return any(r.role == post and r.of == of and r.held(date) and any(w in (r.title or "").lower() for w in words)
+               for r in e.roles)
+
+
+def _gender_clash(e: Entity | None, gender: str | None) -> bool:
+    """A feminine phrase and a man, or a king's title and a woman."""
+    return e is not None and ((gender == "f" and e.gender == "m") or (gender == "m!" and e.gender == "f"))
 
 
 def counterpart(actor: Actor, country: str | None, date: str | None, kb: KnowledgeBase | None = None) -> Actor | None:

@@ -109,6 +109,8 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
             _complete(c, lex, res, ctx)
             if not c.actor:
                 frames.doubt(c, "no actor")            # a passive without agent, a doer we cannot name
+            elif len(c.parts) < 2 and c.event in lex.two_sided:
+                frames.doubt(c, "one side only")
             if quoted:
                 frames.doubt(c, "first-person quote")
         cands.extend(found)
@@ -359,23 +361,33 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon, times=(
     for c in cands:
         if c.modality in lex.mod.get("suppress", ()):
             frames.doubt(c, c.modality)       # 'did not meet', 'if they met': kept, with its modality
-    groups = _groups(cands)
+    groups, seconds = _groups(cands)
     best = [merge.combine(g) for g in groups]
     dates.settle(doc, groups, best, lex, times)
     out = []
-    for g, b in zip(groups, best):
+    for i, (g, b) in enumerate(zip(groups, best)):
         if all(c.headline for c in g):
             continue                     # a title or a teaser alone does not make an event
-        rec = merge.to_record(doc.id, doc.text, g, b)
+        rec = merge.to_record(doc.id, doc.text, g, b, more=seconds.get(i, ()))
         rec.location = locate(rec.location)      # the city's canonical name and coordinates
         out.append(rec)
     return out
 
 
-def _groups(cands: list[frames.Candidate]) -> list[list[frames.Candidate]]:
+def _groups(cands: list[frames.Candidate]) -> tuple[list[list[frames.Candidate]], dict[int, list]]:
     """Merge the confident candidates first; a doubtful one that states the same event as a
-    confident group is not a second record, and doubtful ones never change a confident record."""
+    confident group is not a second record, and doubtful ones never change a confident record: they
+    only add their sentence to its evidence (returned per group index)."""
     sure = [c for c in cands if c.confidence >= MIN_CONFIDENCE]
     groups = merge.merge(sure)
-    rest = [c for c in cands if c.confidence < MIN_CONFIDENCE and not any(merge._group_compatible(c, g) for g in groups)]
-    return groups + merge.merge(rest)
+    seconds: dict[int, list] = {}
+    rest = []
+    for c in cands:
+        if c.confidence >= MIN_CONFIDENCE:
+            continue
+        i = next((i for i, g in enumerate(groups) if merge._group_compatible(c, g)), None)
+        if i is None:
+            rest.append(c)
+        else:
+            seconds.setdefault(i, []).append(c)
+    return groups + merge.merge(rest), seconds

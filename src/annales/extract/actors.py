@@ -86,18 +86,19 @@ def stance_groups(text: str, found: list[ActorMention], lex: Lexicon) -> list[Ac
     return out + _glued_stances(text, found, lex)
 
 
-_FAMILY: dict = {}
-
-
 def _by_family_name(kb) -> dict:
-    """Family name (last word of the English name, accents folded) -> the people who bear it."""
-    if _FAMILY.get("version") != getattr(kb, "version", None):
-        _FAMILY.clear()
+    """Family name (last word of the English name, accents folded) -> the people who bear it; built
+    once per knowledge base and kept on it."""
+    ver = getattr(kb, "version", None)
+    cached = getattr(kb, "_family_names", None)
+    if cached is None or cached[0] != ver:
+        fam: dict = {}
         for e in kb.entities.values():
             if e.type == "person" and " " in e.name:
-                _FAMILY.setdefault(_unaccent(e.name.rsplit(" ", 1)[1].lower()), []).append(e)
-        _FAMILY["version"] = getattr(kb, "version", None)
-    return _FAMILY
+                fam.setdefault(_unaccent(e.name.rsplit(" ", 1)[1].lower()), []).append(e)
+        cached = (ver, fam)
+        kb._family_names = cached
+    return cached[1]
 
 
 def _glued_stances(text: str, found: list[ActorMention], lex: Lexicon) -> list[ActorMention]:
@@ -132,14 +133,11 @@ def _stance(text: str, a: int, b: int, label: str, m: ActorMention) -> ActorMent
                         kind="group", score=m.score)
 
 
-_STANCE: dict = {}
-
-
 def _stance_patterns(lex: Lexicon):
     """Regexes over the text left of a name: '<word> [et <word>] <prep> [gap] ', '<prefix>-',
     '<prefix> et <prefix>-'; and right of it: ' <word>' ('Morsi supporters')."""
-    if lex.lang in _STANCE:
-        return _STANCE[lex.lang]
+    if "stance" in lex.derived:
+        return lex.derived["stance"]
     cfg = lex.stance
     alt = lambda ws: "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
     ands = alt(cfg.get("and_words") or ["et"])
@@ -152,8 +150,8 @@ def _stance_patterns(lex: Lexicon):
     prefix = re.compile(rf"(?i)\b(?P<w1>{pre})(?:\s+(?:{ands})\s+(?P<w2>{pre}))?[-‑‐]\s?$") if pre else None
     aft = alt(cfg.get("after") or {})
     after = re.compile(rf"(?i)\s+(?P<w1>{aft})\b") if aft else None
-    _STANCE[lex.lang] = (before, prefix, after)
-    return _STANCE[lex.lang]
+    lex.derived["stance"] = (before, prefix, after)
+    return lex.derived["stance"]
 
 
 def country(iso: str, lex: Lexicon, text: str | None = None) -> Actor:
@@ -168,17 +166,14 @@ def country(iso: str, lex: Lexicon, text: str | None = None) -> Actor:
     return Actor(name=lex.english.get(iso) or iso, country=iso, type="country", code=iso, text=text)
 
 
-_FOLDED: dict = {}
-
-
 def demonym_country(word: str, lex: Lexicon) -> str | None:
     """The country of a demonym, accents ignored ('Egyptiens' as the press writes capitals)."""
     iso = lex.demonyms.get(word.lower())
     if iso:
         return iso
-    if lex.lang not in _FOLDED:
-        _FOLDED[lex.lang] = {_unaccent(k): v for k, v in lex.demonyms.items()}
-    return _FOLDED[lex.lang].get(_unaccent(word.lower()))
+    if "folded_demonyms" not in lex.derived:
+        lex.derived["folded_demonyms"] = {_unaccent(k): v for k, v in lex.demonyms.items()}
+    return lex.derived["folded_demonyms"].get(_unaccent(word.lower()))
 
 
 def _unaccent(s: str) -> str:
@@ -215,28 +210,23 @@ def _kb():
         return None
 
 
-_INSTITUTIONS: dict = {}
-
-
 def _kb_institutions() -> dict:
     """(country, kind) -> the organisation the knowledge base marks `national` for that country and kind
-    (the Russian Armed Forces, not the Africa Corps; the Knesset): what a bare 'l'armée' stands for."""
+    (the Russian Armed Forces, not the Africa Corps; the Knesset): what a bare 'l'armée' stands for.
+    Built once per knowledge base and kept on it."""
     kb = _kb()
     if kb is None:
         return {}
     ver = getattr(kb, "version", None)
-    if _INSTITUTIONS.get("version") != ver:
+    cached = getattr(kb, "_national_institutions", None)
+    if cached is None or cached[0] != ver:
         seen: dict = {}
         for e in kb.entities.values():
-            if e.type == "organization" and e.kind and e.country:
+            if e.type == "organization" and e.kind and e.country and e.national:
                 seen.setdefault((e.country, e.kind), []).append(e)
-        _INSTITUTIONS.clear()
-        for k, v in seen.items():
-            nat = [e for e in v if e.national]
-            if len(nat) == 1:
-                _INSTITUTIONS[k] = nat[0]
-        _INSTITUTIONS["version"] = ver
-    return _INSTITUTIONS
+        cached = (ver, {k: v[0] for k, v in seen.items() if len(v) == 1})
+        kb._national_institutions = cached
+    return cached[1]
 
 
 def _gazetteer(text: str, lex: Lexicon) -> list[ActorMention]:
@@ -580,11 +570,22 @@ class Resolver:
 
     def agent(self, h: Token) -> Actor | None:
         """'les manifestants', 'la police' (triggers.json `agents`): a group of its country."""
+        top = h
         for _ in range(3):           # 'des dizaines de milliers de manifestants'
             if h.lemma_.lower() not in self.lex.agent_heads:
                 break
             h = next((t for s, t in syntax.slots(h, self.syn) if s in ("pp:de", "pp:of")), h)
-        name = self.lex.agents.get(h.lemma_.lower()) if h.pos_ == "NOUN" else None
+        if h is not top:
+            m = self.mention_of(h)   # 'des milliers de Frères musulmans', 'des centaines de pro-X'
+            if m is not None and m.actor.type in ("organization", "group") and m.kind != "demonym":
+                return _copy(m, self.ctx.roles)
+        name = None
+        if h.pos_ == "NOUN":
+            lem = h.lemma_.lower()
+            mods = [w for ch in h.children if ch.dep_ in self.syn.get("amod", ()) + ["amod", "acl"]
+                    for w in (ch.lemma_.lower(), ch.lower_.rstrip("s"))]      # 'armés': lemma 'armer', form 'armé'
+            name = next((self.lex.agents[lem + " " + w] for w in mods if lem + " " + w in self.lex.agents), None) \
+                or self.lex.agents.get(lem)                                      # 'des hommes armés'
         if name and not institution_kind(name):
             end = self.off + h.idx + len(h.text)      # 'les manifestants pro-X': the group named by its stance
             m = next((m for m in self.ms if m.kind == "group" and end < m.start <= end + 2), None)

@@ -162,7 +162,8 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
             return None
     if f.flag("passive_only") and not syntax.is_passive(tok, syn):
         return None
-    if f.flag("no_obj") and any(s == "obj" for s, _ in syntax.slots(tok, syn)):
+    days = set((syn.get("time_heads") or {}).get("words") or ())
+    if f.flag("no_obj") and any(s == "obj" and t.lemma_.lower() not in days for s, t in syntax.slots(tok, syn)):
         return None                          # 'manifester son soutien' is not a demonstration
     if f.flag("no_pp") and any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("no_pp")):
         return None
@@ -307,6 +308,8 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
         if t.i in taken:
             continue
         role = roles.get(slot)
+        if role == "recipient" and slot.startswith("pp:") and _fronted(t, c.tok):
+            role = "loc"                     # 'Au Venezuela, l'opposition demande...': a place, not whom
         if slot == "subj" and t.pos_ == "PRON" and ("Rel" in t.morph.get("PronType") or t.tag_ in ("WP", "WDT")) \
                 and c.tok.head != c.tok:
             t = c.tok.head if c.tok.dep_ in syn.get("relcl", ()) else t
@@ -382,6 +385,14 @@ def _fill(c: Candidate, lex: Lexicon, res: Resolver) -> None:
     if c.frame.symmetric:
         c.actor = c.actor + [a for a in c.recipient if not any(key(a) == key(b) for b in c.actor)]
         c.recipient = []
+
+
+def _fronted(t: Token, trigger: Token) -> bool:
+    """A prepositional phrase opening the sentence before a comma, ahead of the trigger."""
+    if t.i >= trigger.i or t.left_edge.i > 1:
+        return False
+    nxt = t.right_edge.i + 1
+    return nxt < len(t.doc) and t.doc[nxt].text == ","
 
 
 def _owner(t: Token, lex: Lexicon, res: Resolver) -> tuple[list[Actor], Token | None]:

@@ -71,6 +71,8 @@ class Lexicon:
     agent_heads: set[str] = field(default_factory=set)      # 'des milliers de manifestants': looked through
     institutions: dict = field(default_factory=dict)        # agents `_institutions`: kind -> name pattern
     stance: dict = field(default_factory=dict)              # triggers.json `stance_groups`
+    two_sided: set = field(default_factory=set)             # event types doubted with one side only
+    derived: dict = field(default_factory=dict, repr=False, compare=False)   # tables built from the above on first use
     # (vocab, its Neighbours): built once per model vocabulary; holding the vocab keeps the check by
     # identity sound (a module-level table keyed by id() would see a freed vocab's id reused)
     neighbours: tuple | None = field(default=None, repr=False, compare=False)
@@ -148,7 +150,7 @@ def lexicon(lang: str) -> Lexicon | None:
             dem[d.lower()] = iso
         if c.get("capital"):
             caps[iso] = c["capital"]
-    _kb_countries(lang, names, dem, caps, english)
+    _kb_countries(lang, names, dem, caps, english, {w.lower() for w in places.get("ambiguous_capitals") or ()})
     place_words = dict(names)
     for iso, cap in caps.items():
         place_words.setdefault(cap.lower(), iso)
@@ -177,14 +179,11 @@ def lexicon(lang: str) -> Lexicon | None:
         agent_heads=set((trig.get("agents") or {}).get("_through") or ()),
         institutions=dict((trig.get("agents") or {}).get("_institutions") or {}),
         stance=dict(trig.get("stance_groups") or {}),
+        two_sided=set((trig.get("two_sided") or {}).get("events") or ()),
     )
 
 
-# capitals that are also everyday words or first names: never read as places by themselves
-_AMBIGUOUS_CAPITALS = {"male", "victoria", "kingston", "valletta", "la paz", "saint-george's", "st. george's"}
-
-
-def _kb_countries(lang: str, names: dict, dem: dict, caps: dict, english: dict) -> None:
+def _kb_countries(lang: str, names: dict, dem: dict, caps: dict, english: dict, ambiguous: set) -> None:
     """Every country of the knowledge base (resources/actors/countries.jsonl: names, demonyms in all
     forms, capitals) beside the extractor's own place list, which wins where both speak."""
     from ..resources import ROOT
@@ -206,7 +205,7 @@ def _kb_countries(lang: str, names: dict, dem: dict, caps: dict, english: dict) 
         for d in (c.get("demonyms") or {}).get(lang) or []:
             dem.setdefault(d.lower(), iso)
         cap = (c.get("capital") or {}).get(lang) if isinstance(c.get("capital"), dict) else None
-        if cap and cap.lower() not in _AMBIGUOUS_CAPITALS and iso not in caps:
+        if cap and cap.lower() not in ambiguous and iso not in caps:
             caps[iso] = cap
 
 

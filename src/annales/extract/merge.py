@@ -182,9 +182,11 @@ def _bounded(conf: float) -> float:
     return round(min(0.95, max(0.05, conf)), 3)
 
 
-def to_record(doc_id: str, text: str, g: list[Candidate], best: Candidate) -> EventRecord:
+def to_record(doc_id: str, text: str, g: list[Candidate], best: Candidate, more=()) -> EventRecord:
+    """The record of a group; `more` are doubtful statements of the same event: their sentences are
+    evidence too, nothing else of them is taken."""
     seen, evid = set(), []
-    for c in [best] + sorted((x for x in g if x is not best), key=_score, reverse=True):
+    for c in [best] + sorted((x for x in g if x is not best), key=_score, reverse=True) + list(more):
         if (c.sent.start, c.sent.end) in seen:
             continue
         seen.add((c.sent.start, c.sent.end))

@@ -84,10 +84,16 @@ def slots(pred: Token, syn: dict) -> list[tuple[str, Token]]:
             if n is None:
                 continue
             p = c.lower_ if syn.get("scheme") == "en" else prep_of(n, syn)
-            if p:
+            if p and p in syn.get("agent_preps", ()) and pred.pos_ in ("VERB", "AUX") and is_passive(pred, syn):
+                out.append(("agent", n))         # 'attaquées par des hommes armés' labelled as a mere oblique
+            elif p:
                 out.append(("pp:" + p, n))
             elif pred.pos_ in ("NOUN", "PROPN") and n.pos_ == "PROPN":
                 out.append(("compound", n))
+        elif c.head != pred and prep_of(c, syn):
+            # hung on a day name ('attaquées vendredi soir par des hommes armés'): its preposition says the slot
+            p = prep_of(c, syn)
+            out.append(("agent", c) if p in syn.get("agent_preps", ()) and is_passive(pred, syn) else ("pp:" + p, c))
         elif c.dep_ in syn.get("poss", ()) or (c.pos_ == "DET" and syn.get("poss_feature", "-") in str(c.morph)):
             out.append(("poss", c))
         elif _is(c, syn, "amod"):

@@ -615,7 +615,8 @@ def _doubts(c: Candidate, lex: Lexicon, res: Resolver) -> list[str]:
     f = c.frame
     n = len(c.parts)
     out = []
-    if f.flag("need_actor_obj"):
+    reciprocal = f.pos == "VERB" and syntax.is_reflexive(c.tok, lex.syn) and len(c.actor) >= 2   # 'X et Y se sont rencontrés'
+    if f.flag("need_actor_obj") and not reciprocal:
         objs = [t for s, t in _slot_items(c, lex.syn) if s == "obj"]
         if not objs or not any(res.actors(t) for t in objs):
             out.append("no actor object")

@@ -147,6 +147,9 @@ def test_plural_role_phrases_name_one_holder_per_country():
     rec = _events("Les ministres russe et nord-coréen des Affaires étrangères se sont rencontrés mardi à Moscou.",
                   "CONSULT", published="2024-11-05")
     assert rec and _names(rec[0].actor + rec[0].recipient) == {"Sergey Lavrov", "Choe Son-hui"}
+    rec = _events("The French and German foreign ministers met in Berlin on Monday to discuss the war.", "CONSULT",
+                  lang="en", published="2024-05-16")
+    assert rec and _names(rec[0].actor + rec[0].recipient) == {"Stéphane Séjourné", "Annalena Baerbock"}
     # a pair of which one side is unknown is no pair: no half-resolved plural
     recs = confident(extract(_doc("Les ministres tchadien et nauruan des Affaires étrangères se sont rencontrés mardi.",
                                   published="2024-11-05")))

@@ -605,13 +605,17 @@ class Resolver:
             return None
         last = max(dems, key=lambda d: d.i)
         rest = [c for c in list(h.children) + list(last.children)       # the parser may hang it on the last adjective
-                if c.i > last.i and c.dep_ not in ("punct", "cc", "conj") and c not in amods
+                if c.i > max(last.i, h.i) and c.dep_ not in ("punct", "cc", "conj") and c not in amods
                 and (syntax.prep_of(c, self.syn) or "") in ("de", "of")]
         tail = " ".join(h.doc[c.left_edge.i:c.right_edge.i + 1].text for c in rest)
         article = (data.get("articles") or ["le"])[0]
+        tpl = data.get("singular_role_phrase") or "{article} {role} {demonym} {rest}"
+        # 'foreign ministers': the words before the noun that are not a demonym belong to the role
+        role = " ".join([c.text for c in h.children if c.i < h.i and c.dep_ in ("compound", "amod") and c not in dems
+                         and not demonym_country(c.lower_, self.lex)] + [h.lemma_])
         out = []
         for d in dems:
-            phrase = " ".join(w for w in (article, h.lemma_, d.text, tail) if w)
+            phrase = " ".join(tpl.format(article=article, role=role, demonym=d.text, rest=tail).split())
             a = _link_phrase(phrase, self.ctx.doc, self.lex.lang)
             if a is None:
                 return None          # all or nothing: a pair of which one side is unknown is no pair

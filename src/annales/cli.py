@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import __version__
+from . import __version__, memory
 from .model import RawDoc, SourceError
 
 DEFAULT_DB = "annales.db"
@@ -120,9 +120,11 @@ def _run_with_progress(items: Iterable, args, fn=None, desc="documents") -> Iter
         from . import distributed
         outcomes = distributed.run(items, workers=args.workers, address=args.address, fn=fn,
                                    shards=args.shards, quiet=args.quiet,
-                                   min_confidence=getattr(args, "min_confidence", None))
+                                   min_confidence=getattr(args, "min_confidence", None),
+                                   max_memory=args.max_doc_memory)
     else:
-        outcomes = pipeline.run(items, workers=args.workers, fn=fn or pipeline.process)
+        outcomes = pipeline.run(items, workers=args.workers, fn=fn or pipeline.process,
+                                max_memory=args.max_doc_memory)
     try:
         for out in outcomes:
             events += len(out.records)
@@ -465,6 +467,10 @@ def _input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="worker processes, or Ray actors with --engine ray (default 1; each loads the "
                         "language models once)")
+    p.add_argument("--max-doc-memory", type=float, metavar="MB", default=None,
+                   help="memory one document may add to its process; beyond it the document fails "
+                        "alone ('memory budget of MB MB exceeded') and the batch goes on (default "
+                        f"${memory.ENV} or {memory.DEFAULT_MB:g}; 0: no cap)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local: this machine's processes (default); ray: Ray Data over an actor pool "
                         "(pip install 'annales[ray]'), a local Ray unless --address is given")
@@ -651,6 +657,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "workers", 1) < 1:
         raise SystemExit("annales: --workers must be at least 1")
+    if hasattr(args, "max_doc_memory"):
+        if args.max_doc_memory is None:
+            args.max_doc_memory = memory.default_mb()
+        elif args.max_doc_memory < 0:
+            raise SystemExit("annales: --max-doc-memory must be 0 (no cap) or more")
     if getattr(args, "engine", "local") != "ray" and (getattr(args, "address", None) or getattr(args, "shards", None)):
         raise SystemExit("annales: --address and --shards go with --engine ray")
     if getattr(args, "engine", "local") == "ray":

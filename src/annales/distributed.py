@@ -81,13 +81,15 @@ def cluster(workers: int, address: str | None = None, quiet: bool = False):
 class Worker:
     """One Ray actor: loads the models once, then processes batches of staged documents."""
 
-    def __init__(self, clean_only: bool = False, min_confidence: float | None = None):
+    def __init__(self, clean_only: bool = False, min_confidence: float | None = None,
+                 max_memory: float | None = None):
         self.fn = pipeline.clean_only if clean_only else None
         self.min_confidence = min_confidence
+        self.max_memory = max_memory
 
     def __call__(self, batch):
         raws = [_raw(row) for row in batch.to_pylist()]
-        outs = list(pipeline.run(raws, workers=1, fn=self.fn))
+        outs = list(pipeline.run(raws, workers=1, fn=self.fn, max_memory=self.max_memory))
         if self.min_confidence is not None:     # the shards hold what the command outputs
             from .extract import confident
             for o in outs:
@@ -107,10 +109,11 @@ class Worker:
 def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1, address: str | None = None,
         fn: Callable[[RawDoc], Outcome] | None = None, batch: int = pipeline.BATCH,
         shards: str | None = None, quiet: bool = False,
-        min_confidence: float | None = None) -> Iterator[Outcome]:
+        min_confidence: float | None = None, max_memory: float | None = None) -> Iterator[Outcome]:
     """Outcomes of every item, in input order, computed on Ray (see the module doc). `fn` may
     be None (the whole pipeline) or `pipeline.clean_only`. The output shards are kept in
-    `shards` when given. With `min_confidence`, records below it are left out on the workers."""
+    `shards` when given. With `min_confidence`, records below it are left out on the workers.
+    `max_memory` is each document's memory budget in MB, as for `pipeline.run`."""
     if fn not in (None, pipeline.process, pipeline.clean_only):
         raise ValueError("the Ray engine runs the whole pipeline or the cleaning only")
     require()
@@ -130,7 +133,8 @@ def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1, addre
                 # read a few MB of text as one block, for one actor)
                 ds = ray.data.read_parquet(str(work / "in")).repartition(-(-staged // batch), shuffle=False)
                 ds = ds.map_batches(Worker, fn_constructor_kwargs={"clean_only": fn is pipeline.clean_only,
-                                                           "min_confidence": min_confidence},
+                                                           "min_confidence": min_confidence,
+                                                           "max_memory": max_memory},
                                     batch_size=batch, batch_format="pyarrow", num_cpus=1,
                                     compute=ray.data.ActorPoolStrategy(size=workers))
                 ds.write_parquet(str(out_dir))

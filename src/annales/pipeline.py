@@ -18,7 +18,8 @@ from functools import partial
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from . import clean, extract, nlp
+from . import clean, extract, faults, memory, nlp
+from .memory import OverMemory
 from .model import Document, EventRecord, RawDoc, SourceError
 
 BATCH = 16          # documents per group: enough sentences to fill the parser's batches
@@ -72,9 +73,16 @@ def process_batch(raws: list[RawDoc]) -> list[Outcome]:
             out.status, out.reason = "unsupported", f"language {lang} is not processed (stored only)"
     if not ready:
         return outs
+    with memory.lifted():               # the models are the process's, not the document's
+        for lang in sorted({o.document.language for o in ready}):
+            nlp.load(lang)
     try:
+        for out in ready:
+            faults.grow(out.id)
         found = extract.extract_many([o.document for o in ready])
-    except Exception:
+    except Exception as exc:
+        if isinstance(exc, MemoryError) and memory.in_force():
+            raise                       # over the memory budget: the caller retries the group one by one
         # something failed for the group as a whole: retry one by one so only the culprit fails
         found = [_extract_one(o) for o in ready]
     for out, records in zip(ready, found):
@@ -129,24 +137,27 @@ def _groups(items: Iterable, size: int) -> Iterator[list]:
 
 def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1,
         fn: Callable[[RawDoc], Outcome] | None = None, batch: int = BATCH,
-        window: int | None = None, budget: float = DOC_BUDGET) -> Iterator[Outcome]:
+        window: int | None = None, budget: float = DOC_BUDGET,
+        max_memory: float | None = None) -> Iterator[Outcome]:
     """Process every RawDoc (with `fn`, default the whole pipeline), in input order.
 
     SourceErrors pass through as failed outcomes, and Outcomes decided by the caller
     (e.g. skipped) pass through unchanged. With workers > 1 the groups go to worker
     processes (each loads its spaCy models once, lazily); at most `window` groups are
-    in flight at a time. A group that takes more than `budget` seconds a document, or
-    whose worker dies (killed, out of memory), is retried one document at a time; a
-    document that fails so again is reported as failed and the rest goes on.
+    in flight at a time. A group that takes more than `budget` seconds a document, that
+    adds more than `max_memory` MB to its process (default memory.default_mb(); 0: no
+    cap), or whose worker dies (killed, out of memory), is retried one document at a
+    time; a document that fails so again is reported as failed and the rest goes on.
     """
-    work = partial(_limited, process_batch if fn is None else _bind(fn), budget)
+    max_memory = memory.default_mb() if max_memory is None else max_memory
+    work = partial(_limited, process_batch if fn is None else _bind(fn), budget, max_memory)
     if workers <= 1:
         for group in _groups(items, batch):
-            yield from group if isinstance(group[0], Outcome) else _local(work, group, budget)
+            yield from group if isinstance(group[0], Outcome) else _local(work, group)
         return
     window = window or workers * 2
     pending: deque[tuple[list, Future | None]] = deque()
-    pool = _Pool(workers, budget)
+    pool = _Pool(workers)
     try:
         for group in _groups(items, batch):
             pending.append((group, None if isinstance(group[0], Outcome) else pool.submit(work, group)))
@@ -159,17 +170,38 @@ def run(items: Iterable[RawDoc | SourceError | Outcome], workers: int = 1,
 
 
 class OverBudget(Exception):
-    pass
+    """A document (or a group of documents) took more than its time budget."""
 
 
-def _limited(work, budget: float, group: list[RawDoc]) -> list[Outcome]:
-    """`work(group)` within `budget` seconds a document, else OverBudget (SIGALRM: the process's
-    main thread, where the workers and the command line run the pipeline)."""
+EXCEEDED = (OverBudget, OverMemory)     # their message is the reason a document alone fails with
+
+
+def _limited(work, budget: float, max_memory: float, group: list[RawDoc]) -> list[Outcome]:
+    """`work(group)` within `budget` seconds a document and `max_memory` MB, else OverBudget or
+    OverMemory (both set from the process's main thread, where the workers and the command line
+    run the pipeline; see memory.py). A group that reached the cap fails whole, since what was
+    refused may have been caught and turned into a wrong result; it is then retried one by one."""
+    outs = None
+    with memory.capped(max_memory) as cap:
+        try:
+            outs = _timed(work, budget, group)
+        except MemoryError:
+            if not cap.active:
+                raise                    # no cap of ours: the machine is out of memory
+    if cap.active and (outs is None or cap.reached
+                       or any(o.status == "failed" and memory.exhausted(o.reason) for o in outs)):
+        outs = None
+        memory.give_back()
+        raise OverMemory(memory.reason(max_memory))
+    return outs
+
+
+def _timed(work, budget: float, group: list[RawDoc]) -> list[Outcome]:
     if not budget or threading.current_thread() is not threading.main_thread():
         return work(group)
 
     def expire(signum, frame):
-        raise OverBudget(f"took more than {budget:g} s a document")
+        raise OverBudget(f"over the time budget: took more than {budget:g} s")
     old = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, budget * len(group))
     try:
@@ -179,13 +211,14 @@ def _limited(work, budget: float, group: list[RawDoc]) -> list[Outcome]:
         signal.signal(signal.SIGALRM, old)
 
 
-def _local(work, group: list[RawDoc], budget: float) -> list[Outcome]:
+def _local(work, group: list[RawDoc]) -> list[Outcome]:
     try:
         return work(group)
-    except OverBudget:
-        if len(group) == 1:
-            return [_failed(group[0], f"over the time budget: took more than {budget:g} s")]
-        return [o for r in group for o in _local(work, [r], budget)]
+    except EXCEEDED as exc:
+        why = str(exc)
+    if len(group) == 1:
+        return [_failed(group[0], why)]
+    return [o for r in group for o in _local(work, [r])]
 
 
 def _failed(raw: RawDoc, reason: str) -> Outcome:
@@ -196,15 +229,19 @@ class _Pool:
     """A process pool that survives the death of a worker: the groups it was running are
     retried one document at a time in a new pool."""
 
-    def __init__(self, workers: int, budget: float):
-        self.workers, self.budget = workers, budget
+    def __init__(self, workers: int):
+        self.workers = workers
         self.pool = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_interrupts)
 
     def submit(self, work, group) -> Future:
-        fut = self.pool.submit(work, group)
+        try:
+            fut = self.pool.submit(work, group)
+        except BrokenProcessPool:            # a worker died since the last submit; its groups
+            self._restart()                  # are retried when their turn comes (result)
+            fut = self.pool.submit(work, group)
         fut.pool = self.pool                 # which pool ran it: only its own breakage restarts
         return fut
 
@@ -216,9 +253,9 @@ class _Pool:
         except BrokenProcessPool:
             if fut.pool is self.pool:        # futures of an older pool were broken with it
                 self._restart()
-        except OverBudget:
+        except EXCEEDED as exc:
             if len(group) == 1:
-                return [_failed(group[0], f"over the time budget: took more than {self.budget:g} s")]
+                return [_failed(group[0], str(exc))]
         return [o for raw in group for o in self._alone(work, raw)]
 
     def _alone(self, work, raw: RawDoc) -> list[Outcome]:
@@ -227,8 +264,8 @@ class _Pool:
         except BrokenProcessPool:
             self._restart()
             return [_failed(raw, "the worker process died while processing it, twice (killed or out of memory)")]
-        except OverBudget:
-            return [_failed(raw, f"over the time budget: took more than {self.budget:g} s")]
+        except EXCEEDED as exc:
+            return [_failed(raw, str(exc))]
 
     def _restart(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -126,6 +126,24 @@ def _events(doc: Document, parsed: list[tuple[Sentence, object]], lex: Lexicon) 
     return _records(doc, cands, lex, times)
 
 
+def _dead_by_then(c: frames.Candidate) -> bool:
+    """A person of the knowledge base who died before the earliest day the event's date allows."""
+    d = c.date
+    start = (d.earliest or d.value) if d is not None else None
+    if not start or not any(a.id and a.type == "person" for a in c.parts):
+        return False
+    try:
+        from ..actors.kb import default_kb
+        kb = default_kb()
+    except Exception:          # no knowledge base: nobody is known to be dead
+        return False
+    for a in c.parts:
+        e = kb.get(a.id) if a.id and a.type == "person" else None
+        if e is not None and e.died and str(e.died)[:10] < str(start)[:10]:
+            return True
+    return False
+
+
 def _answer_accusations(cands: list[frames.Candidate], lex: Lexicon) -> None:
     """'China rejected the accusation', 'an allegation that Ottawa dismissed': a denial whose object is an
     accusation answers the latest earlier accusation against the denier; its accuser is the recipient."""
@@ -364,6 +382,10 @@ def _records(doc: Document, cands: list[frames.Candidate], lex: Lexicon, times=(
     groups, seconds = _groups(cands)
     best = [merge.combine(g) for g in groups]
     dates.settle(doc, groups, best, lex, times)
+    for b in best:
+        if _dead_by_then(b):
+            # 'since 2000, when he met Kim Jong Il' read as today's meeting: the date or the person is wrong
+            frames.doubt(b, "participant dead by then")
     out = []
     for i, (g, b) in enumerate(zip(groups, best)):
         if all(c.headline for c in g):

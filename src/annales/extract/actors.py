@@ -181,6 +181,19 @@ def _unaccent(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", s) if unicodedata.category(ch) != "Mn")
 
 
+def _link_phrase(phrase: str, doc: Document, lang: str) -> Actor | None:
+    """The person (or role of a country) a singular role phrase names on the document's date."""
+    mod = _linker()
+    if mod is None or not hasattr(mod, "link"):
+        return None
+    try:
+        ms = mod.link(Document(id=doc.id, text=phrase, language=lang, published=doc.published))
+    except Exception:           # a phrase the linker cannot read resolves to nobody
+        return None
+    ms = [m for m in ms if m.kind in ("role", "name") and m.actor.type in ("person", "role")]
+    return copy.copy(ms[0].actor) if len(ms) == 1 else None
+
+
 def institution_kind(spec) -> str | None:
     """'@police' in triggers.json `agents`: the word names a state institution of that kind."""
     return spec[1:] if isinstance(spec, str) and spec.startswith("@") else None
@@ -508,6 +521,9 @@ class Resolver:
                 m = self.mention_of(h.doc[nxt + 1])
                 if m is not None and m.actor.type == "person" and m.start == self.off + h.doc[nxt + 1].idx:
                     return _copy(m, self.ctx.roles)
+        several = self.plural_roles(h)
+        if several:
+            return several
         # 2. the phrase delegation led by X -> X; an army/government of X -> country X
         if lem in mod.get("delegation_heads", ()):
             led = self.led_by(h)
@@ -567,6 +583,45 @@ class Resolver:
         institutions ('l'armée égyptienne': the Egyptian Armed Forces)."""
         kind = institution_kind(self.lex.agents.get(h.lemma_.lower()))
         return institution(iso, kind, self.lex, text) if kind else country(iso, self.lex, text)
+
+    def plural_roles(self, h: Token) -> list[Actor] | None:
+        """'les présidents russe et chinois', 'les ministres russe et nord-coréen des Affaires
+        étrangères': one role holder per demonym, each resolved by the linker as its singular phrase
+        ('le président russe') on the document's date."""
+        if h.pos_ != "NOUN" or "Plur" not in h.morph.get("Number"):
+            return None
+        from ..resources import load_json
+        data = load_json(self.lex.lang, "actors")
+        if h.lemma_.lower() not in set(data.get("role_nouns") or ()):
+            return None
+        amods = [c for c in h.children if c.dep_ in self.syn.get("amod", ()) + ["amod"] or
+                 c.dep_ in self.syn.get("conj", ()) and c.pos_ == "ADJ"]     # 'russe et chinois' hung on the noun
+        dems = []
+        for a in amods:
+            for t in syntax.conjuncts(a, self.syn):
+                if demonym_country(t.lower_, self.lex) and t not in dems:
+                    dems.append(t)
+        if len(dems) < 2:
+            return None
+        last = max(dems, key=lambda d: d.i)
+        rest = [c for c in list(h.children) + list(last.children)       # the parser may hang it on the last adjective
+                if c.i > max(last.i, h.i) and c.dep_ not in ("punct", "cc", "conj") and c not in amods
+                and (syntax.prep_of(c, self.syn) or "") in ("de", "of")]
+        tail = " ".join(h.doc[c.left_edge.i:c.right_edge.i + 1].text for c in rest)
+        article = (data.get("articles") or ["le"])[0]
+        tpl = data.get("singular_role_phrase") or "{article} {role} {demonym} {rest}"
+        # 'foreign ministers': the words before the noun that are not a demonym belong to the role
+        role = " ".join([c.text for c in h.children if c.i < h.i and c.dep_ in ("compound", "amod") and c not in dems
+                         and not demonym_country(c.lower_, self.lex)] + [h.lemma_])
+        out = []
+        for d in dems:
+            phrase = " ".join(tpl.format(article=article, role=role, demonym=d.text, rest=tail).split())
+            a = _link_phrase(phrase, self.ctx.doc, self.lex.lang)
+            if a is None:
+                return None          # all or nothing: a pair of which one side is unknown is no pair
+            a.text = self.np_text(h)
+            out.append(a)
+        return out
 
     def agent(self, h: Token) -> Actor | None:
         """'les manifestants', 'la police' (triggers.json `agents`): a group of its country."""
@@ -629,6 +684,8 @@ class Resolver:
         gender = self.mod.get("pronoun_gender", {}).get(h.lower_)
         date = self.ctx.doc.published.value if self.ctx.doc.published else None
         ref = self.governing_person(h)
+        if ref is not None and ref.type != "person":
+            return ref               # 'Séoul a annoncé qu'il réexaminerait...': the capital's government
         if ref is not None and agrees(ref, gender, date) is not False:
             return ref if agrees(ref, gender, date) else None
         for m in sorted(self.ctx.mentions, key=lambda m: -m.start):
@@ -641,13 +698,14 @@ class Resolver:
         return None
 
     def governing_person(self, h: Token) -> Actor | None:
-        """'Kim said he would visit': the person subject of a verb governing the pronoun."""
+        """'Kim said he would visit': the person subject of a verb governing the pronoun; or a
+        country named by its capital or name ('Séoul a annoncé qu'il...'), which 'il' then means."""
         t = h.head
         for _ in range(5):
             for s, a in syntax.slots(t, self.syn):
                 if s in ("subj", "subjpass") and a.i < h.i and a.i != h.i:
                     m = self.mention_of(a)
-                    if m is not None and m.actor.type == "person":
+                    if m is not None and (m.actor.type == "person" or m.kind in ("capital", "country", "metonym")):
                         return m.actor
             if t.head == t:
                 break

@@ -235,7 +235,9 @@ def _has_pp(tok: Token, syn, preps: list[str]) -> bool:
 
 # How much each missing piece of evidence costs. A candidate with one doubt falls below the
 # default --min-confidence (extract.MIN_CONFIDENCE); it stays available to a user who asks for it.
-DOUBT_COST = MappingProxyType({"imported verb": 0.25, "vector neighbour": 0.35})   # read-only
+# a participant dead before the event's date is near proof of a misread date or person
+DOUBT_COST = MappingProxyType({"imported verb": 0.25, "vector neighbour": 0.35,
+                               "participant dead by then": 0.6})   # read-only
 DEFAULT_DOUBT_COST = 0.35
 
 
@@ -279,7 +281,8 @@ def _slot_items(c: Candidate, syn) -> list[tuple[str, Token]]:
     if c.obj is not None:
         deep += _deep_pps(c.obj, syn)
     for s, t in items:
-        if s == "obj" or s.startswith("pp:"):
+        # inside the object or a phrase of a role ('à la Russie'), not inside an aside ('pour sa guerre en Ukraine')
+        if s == "obj" or s.startswith("pp:") and s in c.frame.roles:
             deep += _deep_pps(t, syn)
     if c.frame.pos == "NOUN":
         deep += _deep_pps(c.tok, syn)
@@ -612,7 +615,8 @@ def _doubts(c: Candidate, lex: Lexicon, res: Resolver) -> list[str]:
     f = c.frame
     n = len(c.parts)
     out = []
-    if f.flag("need_actor_obj"):
+    reciprocal = f.pos == "VERB" and syntax.is_reflexive(c.tok, lex.syn) and len(c.actor) >= 2   # 'X et Y se sont rencontrés'
+    if f.flag("need_actor_obj") and not reciprocal:
         objs = [t for s, t in _slot_items(c, lex.syn) if s == "obj"]
         if not objs or not any(res.actors(t) for t in objs):
             out.append("no actor object")

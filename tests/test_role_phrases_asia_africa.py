@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from annales.actors.kb import KnowledgeBase, fold
-from annales.actors.link import link
-from annales.model import Document, Published
+from annales.actors.kb import KnowledgeBase
+from role_table import assert_names_holder
 
 FR = [
     ("Le Premier ministre indien", "2016-05-02", "Narendra Modi"),
@@ -123,7 +122,6 @@ EN = [
 ]
 
 ROWS = [("fr", *r) for r in FR] + [("en", *r) for r in EN]
-VERB = {"fr": "a reçu des journalistes.", "en": "met reporters."}
 
 
 @pytest.fixture(scope="module")
@@ -139,10 +137,4 @@ def test_the_table_spans_asia_and_africa():
 
 @pytest.mark.parametrize("lang,phrase,date,expected", ROWS, ids=[f"{r[0]}:{r[1]}:{r[2]}" for r in ROWS])
 def test_role_phrase_names_the_holder_on_the_date(kb, lang, phrase, date, expected):
-    text = f"{phrase} {VERB[lang]}"
-    ms = link(Document(id="t", text=text, language=lang, published=Published(date, "day", "metadata")), kb=kb)
-    first = [m for m in ms if m.start == 0 or m.start <= len(phrase.split()[0]) + 1]
-    assert first, f"no actor for {phrase!r}: {[m.text for m in ms]}"
-    actor = first[0].actor
-    assert fold(actor.name) == fold(expected), f"{phrase!r} on {date}: {actor.name} ({actor.role})"
-    assert actor.type == "person" and actor.id
+    assert_names_holder(kb, lang, phrase, date, expected)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -177,7 +178,6 @@ def demonym_country(word: str, lex: Lexicon) -> str | None:
 
 
 def _unaccent(s: str) -> str:
-    import unicodedata
     return "".join(ch for ch in unicodedata.normalize("NFD", s) if unicodedata.category(ch) != "Mn")
 
 

@@ -159,3 +159,11 @@ def test_plural_role_phrases_name_one_holder_per_country():
     recs = confident(extract(_doc("Les ministres tchadien et nauruan des Affaires étrangères se sont rencontrés mardi.",
                                   published="2024-11-05")))
     assert not any(len([a for a in r.actor + r.recipient if a.type == "person"]) == 1 for r in recs)
+
+
+def test_a_city_inside_a_longer_proper_name_is_no_place():
+    from annales.actors.link import link
+    doc = _doc("Le ministre égyptien Ahmed Hassan al-Borai a rencontré les syndicats. Le New York Times "
+               "l'a raconté. La réunion s'est tenue à Hassan, en Inde.")
+    cities = [m.text for m in link(doc) if m.kind == "city"]
+    assert cities.count("Hassan") == 1 and "New York" not in cities

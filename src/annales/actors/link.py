@@ -842,7 +842,7 @@ def _resolve(kb, m, text, toks, starts, chosen: list[Cand], date) -> list[ActorM
         elif c.kind in ("country", "capital"):
             mention = ActorMention(c.start, c.end, surface, kb.country_actor(c.targets[0], surface), c.kind)
         elif c.kind == "city":
-            mention = None if _inside_name(text, c.start, c.end) else _city_mention(kb, c, surface)
+            mention = None if _inside_name(text, c.start, c.end, m.lang) else _city_mention(kb, c, surface)
         elif c.kind == "members" and c.of and kb.get(c.of):
             mention = ActorMention(c.start, c.end, surface, kb.get(c.of).to_actor(surface, date), "org")
         elif c.kind == "group" and c.of:
@@ -889,13 +889,16 @@ def _shared_demonym_country(c: Cand, places: list[tuple[int, str]]) -> str | Non
 
 
 _CAP_BEFORE = re.compile(r"(?:^|[^\w.!?:;«\"“(\[-]\s*)\b[A-ZÀ-Ý][\w’'-]+\s+$")
-_CAP_AFTER = re.compile(r"^\s+(?:[A-ZÀ-Ý][\w’'-]+|(?:al|el|ben|bin|ibn)-)")
+_CAP_AFTER = re.compile(r"^\s+[A-ZÀ-Ý][\w’'-]+")
 
 
-def _inside_name(text: str, start: int, end: int) -> bool:
-    """'Ahmed Hassan al-Borai', 'New York Times': a city name between capitalised words is part of a
-    longer proper name (a person, a newspaper), not a place."""
-    return bool(_CAP_BEFORE.search(text[max(0, start - 40):start]) or _CAP_AFTER.match(text[end:end + 20]))
+def _inside_name(text: str, start: int, end: int, lang: str) -> bool:
+    """'Ahmed Hassan al-Borai', 'New York Times': a city name between capitalised words (or before a
+    name particle, actors.json `name_particles`) is part of a longer proper name, not a place."""
+    after = text[end:end + 20]
+    particles = lang_data(lang).get("name_particles") or ()
+    return bool(_CAP_BEFORE.search(text[max(0, start - 40):start]) or _CAP_AFTER.match(after)
+                or any(after.lstrip().lower().startswith(p + "-") for p in particles) and after[:1].isspace())
 
 
 def _city_mention(kb: KnowledgeBase, c: Cand, surface: str) -> ActorMention | None:

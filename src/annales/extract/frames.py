@@ -162,7 +162,7 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
             return None
     if f.flag("passive_only") and not syntax.is_passive(tok, syn):
         return None
-    days = set((syn.get("time_heads") or {}).get("words") or ())
+    days = syn.get("time_words") or ()
     if f.flag("no_obj") and any(s == "obj" and t.lemma_.lower() not in days for s, t in syntax.slots(tok, syn)):
         return None                          # 'manifester son soutien' is not a demonstration
     if f.flag("no_pp") and any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in f.flag("no_pp")):
@@ -193,10 +193,7 @@ def _try(f: Frame, tok: Token, sent, off, lex: Lexicon, res: Resolver, claimed) 
 def _purpose_target(c: Candidate, lex: Lexicon, res: Resolver) -> None:
     """'ils manifestent pour exiger le départ de X / pour dénoncer X': whom the purpose clause aims at
     (its object, or the owner of its object) is the protest's target."""
-    marks = set(lex.syn.get("purpose_marks", ()))
-    for ch in c.tok.children:
-        if ch.dep_ not in lex.syn.get("clausal", ()) or not any(m.dep_ == "mark" and m.lower_ in marks for m in ch.children):
-            continue
+    for ch in _marked_clauses(c.tok, lex.syn, set(lex.syn.get("purpose_marks", ()))):
         for slot, t in syntax.slots(ch, lex.syn):
             if slot != "obj":
                 continue
@@ -224,13 +221,16 @@ def _implied(c: Candidate, lex: Lexicon, res: Resolver) -> None:
     c.actor.append(institution(iso, kind, lex) if kind else Actor(name=spec, country=iso, type="group"))
 
 
+def _marked_clauses(tok: Token, syn, marks) -> list[Token]:
+    """The clauses under `tok` that one of `marks` introduces ('à cesser', 'pour exiger')."""
+    return [ch for ch in tok.children if ch.dep_ in syn.get("clausal", ()) and
+            any(m.dep_ == "mark" and m.lower_ in marks for m in ch.children)]
+
+
 def _has_pp(tok: Token, syn, preps: list[str]) -> bool:
     """A prepositional argument, or an infinitive clause the preposition introduces ('appeler X à
     cesser', 'call on X to stop')."""
-    if any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in preps):
-        return True
-    return any(ch.dep_ in syn.get("clausal", ()) and any(m.dep_ == "mark" and m.lower_ in preps for m in ch.children)
-               for ch in tok.children)
+    return any(s == "pp:" + p for s, _ in syntax.slots(tok, syn) for p in preps) or bool(_marked_clauses(tok, syn, preps))
 
 
 # How much each missing piece of evidence costs. A candidate with one doubt falls below the

@@ -170,7 +170,7 @@ def lexicon(lang: str) -> Lexicon | None:
                             [fs[0].raw for w, fs in imported.items() if w == fs[0].lemma],
                             trig.get("classes") or {}),
         mod=Cues(load_json(lang, "modality")), quant=load_json(lang, "quantities"),
-        syn=Cues(load_json(lang, "extract_syntax")), places=places,
+        syn=_syntax(lang), places=places,
         country_names=place_words, demonyms=dem, capitals=caps, english=english,
         place_re=place_re,
         neighbour_cfg=dict(trig.get("neighbours") or {}),
@@ -207,6 +207,15 @@ def _kb_countries(lang: str, names: dict, dem: dict, caps: dict, english: dict, 
         cap = (c.get("capital") or {}).get(lang) if isinstance(c.get("capital"), dict) else None
         if cap and cap.lower() not in ambiguous and iso not in caps:
             caps[iso] = cap
+
+
+def _syntax(lang: str) -> Cues:
+    """extract_syntax.json, with the sets the parse repairs test on every slot lookup built once."""
+    syn = Cues(load_json(lang, "extract_syntax"))
+    th = syn.get("time_heads") or {}
+    syn["time_words"] = frozenset(w.lower() for w in th.get("words") or ())
+    syn["partitive"] = frozenset(w.lower() for w in th.get("partitive") or ())
+    return syn
 
 
 def _imported(lang: str, cfg: dict) -> dict[str, list[Frame]]:

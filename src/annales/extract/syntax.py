@@ -36,9 +36,8 @@ def pobj(child: Token, syn: dict) -> Token | None:
 
 def _children(pred: Token, syn: dict) -> list[Token]:
     """The predicate's children, with those the parser hung on a day name between the verb and its
-    object given back to the verb (extract_syntax.json `time_heads`)."""
-    th = syn.get("time_heads") or {}
-    words = set(th.get("words") or ())
+    object given back to the verb (extract_syntax.json `time_heads`, as `time_words` in the lexicon)."""
+    words = syn.get("time_words") or ()
     if not words or pred.pos_ not in ("VERB", "AUX"):
         return list(pred.children)
     out = []
@@ -51,13 +50,12 @@ def _children(pred: Token, syn: dict) -> list[Token]:
 
 def _reattached_obj(pred: Token, c: Token, syn: dict) -> bool:
     """'a arrêté jeudi des dizaines de ...': a noun hung on the day name with a partitive 'des'."""
-    th = syn.get("time_heads") or {}
-    if c.head == pred or c.head.lemma_.lower() not in set(th.get("words") or ()):
+    if c.head == pred or c.head.lemma_.lower() not in (syn.get("time_words") or ()):
         return False
     if c.dep_ in syn.get("obj", ()):
         return True
     cases = [x.lower_ for x in c.children if x.dep_ == "case" and x.i < c.i]
-    return bool(cases) and cases[0] in set(th.get("partitive") or ())
+    return bool(cases) and cases[0] in (syn.get("partitive") or ())
 
 
 def slots(pred: Token, syn: dict) -> list[tuple[str, Token]]:

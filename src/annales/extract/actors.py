@@ -592,7 +592,9 @@ class Resolver:
             return None
         from ..resources import load_json
         data = load_json(self.lex.lang, "actors")
-        if h.lemma_.lower() not in set(data.get("role_nouns") or ()):
+        if "role_nouns" not in self.lex.derived:
+            self.lex.derived["role_nouns"] = frozenset(data.get("role_nouns") or ())
+        if h.lemma_.lower() not in self.lex.derived["role_nouns"]:
             return None
         amods = [c for c in h.children if c.dep_ in self.syn.get("amod", ()) + ["amod"] or
                  c.dep_ in self.syn.get("conj", ()) and c.pos_ == "ADJ"]     # 'russe et chinois' hung on the noun

@@ -224,3 +224,18 @@ def test_a_capitalised_article_opening_a_sentence_is_not_an_acronym():
     rec = _events(text, "ASSAULT")
     assert rec and not any(a.name == "United Nations" for a in rec[0].actor + rec[0].recipient)
     assert any(a.name == "Sudanese police" for a in rec[0].recipient)
+
+
+def test_supporters_of_a_leader_named_by_his_post():
+    text = ("Le Soudan traverse une crise profonde. Samedi, les partisans du président soudanais, au pouvoir "
+            "depuis trente ans, ont manifesté à Khartoum contre l'opposition.")
+    rec = _events(text, "PROTEST", published="2018-12-22")
+    assert rec and _names(rec[0].actor) == {"supporters of Omar al-Bashir"}
+
+
+def test_a_stance_group_does_not_reach_across_a_paragraph():
+    text = ("Le Soudan traverse une crise profonde. La police a dispersé samedi les partisans du président "
+            "déchu.\n\nLe département d'État américain a condamné lundi la répression.")
+    for rec in confident(extract(_doc(text))):
+        assert not any("Department of State" in a.name and a.name.startswith(("supporters", "opponents"))
+                       for a in rec.actor + rec.recipient)

@@ -144,8 +144,10 @@ def _stance_patterns(lex: Lexicon):
     ands = alt(cfg.get("and_words") or ["et"])
     words = alt(cfg.get("words") or {})
     preps = alt(cfg.get("preps") or [])
-    gap = r"(?:[\w’'\-]+\.?\s+){0,%d}" % int(cfg.get("max_gap", 4))
-    before = re.compile(rf"(?i)\b(?P<w1>{words})(?:\s+(?:{ands})\s+(?P<w2>{words}))?\s+(?:{preps})(?:\s+|(?<=['’])){gap}$") \
+    # within one sentence: no line break, and a dot only after an abbreviation ('M.', 'Dr.')
+    sp = r"[ \t\u00a0]+"
+    gap = r"(?:[\w’'\-]+%s|\w{1,3}\.%s){0,%d}" % (sp, sp, int(cfg.get("max_gap", 4)))
+    before = re.compile(rf"(?i)\b(?P<w1>{words})(?:\s+(?:{ands})\s+(?P<w2>{words}))?{sp}(?:{preps})(?:{sp}|(?<=['’])){gap}$") \
         if words and preps else None
     pre = alt(cfg.get("prefixes") or {})
     prefix = re.compile(rf"(?i)\b(?P<w1>{pre})(?:\s+(?:{ands})\s+(?P<w2>{pre}))?[-‑‐]\s?$") if pre else None
@@ -645,6 +647,9 @@ class Resolver:
             m = self.mention_of(h)   # 'des milliers de Frères musulmans', 'des centaines de pro-X'
             if m is not None and m.actor.type in ("organization", "group") and m.kind != "demonym":
                 return _copy(m, self.ctx.roles)
+        owned = self._stance_owner(h)
+        if owned is not None:
+            return owned
         name = None
         if h.pos_ == "NOUN":
             # 'manifestantes': the feminine form, which the lemmatiser folds into 'manifestant', has its own name
@@ -667,6 +672,22 @@ class Resolver:
         if "{adj}" in name:            # 'les ouvriers': 'Egyptian workers', as analysts name them
             name = name.format(adj=_adjective(iso, self.lex))
         return Actor(name=name, country=iso, type="group", text=self.np_text(h))
+
+    def _stance_owner(self, h: Token) -> Actor | None:
+        """'les partisans du président déchu', 'partisans et opposants du chef de l'État': a stance
+        word whose de-phrase (on it or on a coordinated stance word) is a person or organisation the
+        text names by a role, not by a name the stance-group pattern could see: '<label> of <X>'."""
+        label = (self.lex.stance.get("words") or {}).get(h.lower_)
+        if not label:
+            return None
+        for t in syntax.conjuncts(h, self.syn) + ([h.head] if h.dep_ in self.syn.get("conj", ()) else []):
+            for s, x in syntax.slots(t, self.syn):
+                if s not in ("pp:de", "pp:of", "pp:à", "pp:to"):
+                    continue
+                a = self.actor(x)
+                if a is not None and a.type in ("person", "organization") and a.name:
+                    return Actor(name=f"{label} of {a.name}", country=a.country, type="group", text=self.np_text(h))
+        return None
 
     def _agent_pair(self, h: Token) -> str | None:
         """The generic actor a head names with one of its modifiers (triggers.json `agents`, keys of

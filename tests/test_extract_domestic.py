@@ -167,3 +167,75 @@ def test_a_city_inside_a_longer_proper_name_is_no_place():
                "l'a raconté. La réunion s'est tenue à Hassan, en Inde.")
     cities = [m.text for m in link(doc) if m.kind == "city"]
     assert cities.count("Hassan") == 1 and "New York" not in cities
+
+
+def test_security_forces_are_the_police_and_the_authorities_the_state_of_the_story():
+    text = ("Le Soudan traverse une crise profonde. À Khartoum, les forces de l'ordre ont arrêté samedi une "
+            "vingtaine d'étudiants.")
+    police = [r for r in _events(text, "COERCE") if any(a.name == "Sudanese police" for a in r.actor)]
+    assert police, "les forces de l'ordre: the police, not a country-less 'forces'"
+    # 'une vingtaine de' is a count: the students are the ones arrested
+    assert any(a.name == "students" and a.country == "SDN" for a in police[0].recipient)
+    rec = _events("Le Soudan traverse une crise profonde. Les autorités ont arrêté dimanche des journalistes à "
+                  "Omdurman.", "COERCE")
+    assert rec and [(a.type, a.country) for a in rec[0].actor] == [("country", "SDN")], "the Sudanese state"
+    assert not _events("Les autorités ont arrêté dimanche des journalistes.", "COERCE"), \
+        "with no country in the story, the authorities are nobody's"
+
+
+def test_workers_and_women_protesters_are_named_as_analysts_name_them():
+    text = ("Le Soudan traverse une crise profonde. La police a dispersé samedi des ouvriers en grève à "
+            "Khartoum. Des soldats ont frappé des manifestantes devant le siège de l'armée.")
+    coerce = _events(text, "COERCE")
+    assert coerce and any(a.name == "Sudanese workers" and a.type == "group" for a in coerce[0].recipient)
+    hits = _events(text, "ASSAULT")
+    assert hits and any(a.name == "women protesters" for a in hits[0].recipient)
+
+
+def test_opening_fire_on_a_crowd_is_an_attack():
+    rec = _events("Au Soudan, des soldats ont ouvert le feu mardi sur des manifestants à Omdurman.", "ASSAULT")
+    assert rec and rec[0].actor[0].name == "Sudanese Armed Forces"
+    assert any(a.name == "protesters" for a in rec[0].recipient)
+    assert not _events("Au Soudan, le parquet a ouvert mardi une enquête sur la mort d'un étudiant.", "ASSAULT")
+
+
+def test_a_call_to_protest_is_a_planned_protest_not_a_request():
+    text = ("Le Soudan traverse une crise profonde. L'opposition a appelé jeudi à des manifestations contre "
+            "le président Omar el-Béchir.")
+    rec = _events(text, "PROTEST")
+    assert rec and rec[0].modality == "planned"
+    assert _names(rec[0].actor) == {"opposition"} and "Omar al-Bashir" in _names(rec[0].recipient)
+    assert not _events(text, "REQUEST"), "the call is reported as the protest it calls for"
+    held = _events("Le Soudan traverse une crise profonde. L'opposition a manifesté jeudi contre le président "
+                   "Omar el-Béchir.", "PROTEST")
+    assert held and held[0].modality == "asserted"
+
+
+def test_a_charge_is_an_accusation_by_the_prosecution():
+    rec = _events("Le Soudan traverse une crise profonde. Le parquet a inculpé lundi le journaliste Faisal "
+                  "Mohamed Salih.", "ACCUSE")
+    assert rec and rec[0].actor[0].name == "Public Prosecution of Sudan"
+    assert rec[0].recipient and "Salih" in rec[0].recipient[0].name
+
+
+def test_a_capitalised_article_opening_a_sentence_is_not_an_acronym():
+    text = ("Le Soudan traverse une crise profonde. Un commissariat a été attaqué lundi à Khartoum par des "
+            "hommes armés.")
+    rec = _events(text, "ASSAULT")
+    assert rec and not any(a.name == "United Nations" for a in rec[0].actor + rec[0].recipient)
+    assert any(a.name == "Sudanese police" for a in rec[0].recipient)
+
+
+def test_supporters_of_a_leader_named_by_his_post():
+    text = ("Le Soudan traverse une crise profonde. Samedi, les partisans du président soudanais, au pouvoir "
+            "depuis trente ans, ont manifesté à Khartoum contre l'opposition.")
+    rec = _events(text, "PROTEST", published="2018-12-22")
+    assert rec and _names(rec[0].actor) == {"supporters of Omar al-Bashir"}
+
+
+def test_a_stance_group_does_not_reach_across_a_paragraph():
+    text = ("Le Soudan traverse une crise profonde. La police a dispersé samedi les partisans du président "
+            "déchu.\n\nLe département d'État américain a condamné lundi la répression.")
+    for rec in confident(extract(_doc(text))):
+        assert not any("Department of State" in a.name and a.name.startswith(("supporters", "opponents"))
+                       for a in rec.actor + rec.recipient)

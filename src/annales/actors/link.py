@@ -300,6 +300,8 @@ def _dict_matches(m: Matcher, text: str, toks: list[Tok]) -> list[list[tuple[int
             entries = m.table.get(key)
             if not entries or not _contiguous(text, toks, i, i + L):
                 continue
+            if L == 1 and key[0] in m.stop and not text[toks[i].start:toks[i].end].isupper():
+                continue        # 'Un policier' opening a sentence is no 'UN': a function word is a name only in capitals
             for e in entries:
                 if all(text[toks[i + k].start].isupper() or not c for k, c in enumerate(e.caps)):
                     starts[i].append((i + L, e))

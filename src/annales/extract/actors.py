@@ -144,8 +144,10 @@ def _stance_patterns(lex: Lexicon):
     ands = alt(cfg.get("and_words") or ["et"])
     words = alt(cfg.get("words") or {})
     preps = alt(cfg.get("preps") or [])
-    gap = r"(?:[\w’'\-]+\.?\s+){0,%d}" % int(cfg.get("max_gap", 4))
-    before = re.compile(rf"(?i)\b(?P<w1>{words})(?:\s+(?:{ands})\s+(?P<w2>{words}))?\s+(?:{preps})(?:\s+|(?<=['’])){gap}$") \
+    # within one sentence: no line break, and a dot only after an abbreviation ('M.', 'Dr.')
+    sp = r"[ \t\u00a0]+"
+    gap = r"(?:[\w’'\-]+%s|\w{1,3}\.%s){0,%d}" % (sp, sp, int(cfg.get("max_gap", 4)))
+    before = re.compile(rf"(?i)\b(?P<w1>{words})(?:\s+(?:{ands})\s+(?P<w2>{words}))?{sp}(?:{preps})(?:{sp}|(?<=['’])){gap}$") \
         if words and preps else None
     pre = alt(cfg.get("prefixes") or {})
     prefix = re.compile(rf"(?i)\b(?P<w1>{pre})(?:\s+(?:{ands})\s+(?P<w2>{pre}))?[-‑‐]\s?$") if pre else None
@@ -208,11 +210,15 @@ def institution(iso: str, kind: str, lex: Lexicon, text: str | None = None) -> A
         a = org.to_actor(text, None)
         return a
     spec = lex.institutions.get(kind) or {}
+    name = (spec.get("name") or "{adj} " + kind).format(adj=_adjective(iso, lex), country=lex.english.get(iso) or iso)
+    return Actor(name=name, country=iso, type="organization", code=iso + (spec.get("code") or ""), text=text)
+
+
+def _adjective(iso: str, lex: Lexicon) -> str:
+    """The English demonym of a country ('Egyptian'), else its English name, else its code."""
     kb = _kb()
     c = kb.country(iso) if kb is not None else None
-    adj = ((c.demonyms.get("en") or [None])[0] if c is not None else None) or lex.english.get(iso) or iso
-    name = (spec.get("name") or "{adj} " + kind).format(adj=adj, country=lex.english.get(iso) or iso)
-    return Actor(name=name, country=iso, type="organization", code=iso + (spec.get("code") or ""), text=text)
+    return ((c.demonyms.get("en") or [None])[0] if c is not None else None) or lex.english.get(iso) or iso
 
 
 def _kb():
@@ -548,7 +554,10 @@ class Resolver:
                 a = copy.copy(ref)
                 a.text = h.text
                 return a
-        if lem in mod.get("country_proxies", ()) or lem in mod.get("report_nouns", ()):
+        proxy = lem in mod.get("country_proxies", ()) or h.lower_ in mod.get("plural_proxies", ())
+        if proxy and self._agent_pair(h):
+            return self.agent(h)       # 'les forces de l'ordre' are the police, not the country
+        if proxy or lem in mod.get("report_nouns", ()):
             named = [(("compound", c)) for c in h.children if c.i > h.i and c.dep_ in ("nmod", "appos", "flat:name")
                      and syntax.prep_of(c, self.syn) is None and self.mention_of(c) is not None]
             for slot, t in named + syntax.slots(h, self.syn):
@@ -557,7 +566,9 @@ class Resolver:
                     if inner is not None:
                         return inner if lem in mod.get("report_nouns", ()) else \
                             (self._proxy(inner.country, h, h.text) if inner.country else inner)
-            iso = self.np_country(h) or ("Plur" not in h.morph.get("Number") and self.home_country(h)) or None
+            # 'les forces' may be anyone's; 'les autorités', plural by usage, are the story's state
+            alone = "Plur" not in h.morph.get("Number") or h.lower_ in mod.get("plural_proxies", ())
+            iso = self.np_country(h) or (alone and self.home_country(h)) or None
             return self._proxy(iso, h, self.np_text(h)) if iso else None
         # 3. a name inside the phrase ("le président sud-coréen Yoon Suk-yeol")
         for t in self._np_tokens(h):
@@ -636,13 +647,13 @@ class Resolver:
             m = self.mention_of(h)   # 'des milliers de Frères musulmans', 'des centaines de pro-X'
             if m is not None and m.actor.type in ("organization", "group") and m.kind != "demonym":
                 return _copy(m, self.ctx.roles)
+        owned = self._stance_owner(h)
+        if owned is not None:
+            return owned
         name = None
         if h.pos_ == "NOUN":
-            lem = h.lemma_.lower()
-            mods = [w for ch in h.children if ch.dep_ in self.syn.get("amod", ()) + ["amod", "acl"]
-                    for w in (ch.lemma_.lower(), ch.lower_.rstrip("s"))]      # 'armés': lemma 'armer', form 'armé'
-            name = next((self.lex.agents[lem + " " + w] for w in mods if lem + " " + w in self.lex.agents), None) \
-                or self.lex.agents.get(lem)                                      # 'des hommes armés'
+            # 'manifestantes': the feminine form, which the lemmatiser folds into 'manifestant', has its own name
+            name = self._agent_pair(h) or self.lex.agents.get(h.lower_.rstrip("s")) or self.lex.agents.get(h.lemma_.lower())
         if name and not institution_kind(name):
             end = self.off + h.idx + len(h.text)      # 'les manifestants pro-X': the group named by its stance
             m = next((m for m in self.ms if m.kind == "group" and end < m.start <= end + 2), None)
@@ -658,7 +669,39 @@ class Resolver:
         kind = institution_kind(name)
         if kind:
             return institution(iso, kind, self.lex, self.np_text(h))
+        if "{adj}" in name:            # 'les ouvriers': 'Egyptian workers', as analysts name them
+            name = name.format(adj=_adjective(iso, self.lex))
         return Actor(name=name, country=iso, type="group", text=self.np_text(h))
+
+    def _stance_owner(self, h: Token) -> Actor | None:
+        """'les partisans du président déchu', 'partisans et opposants du chef de l'État': a stance
+        word whose de-phrase (on it or on a coordinated stance word) is a person or organisation the
+        text names by a role, not by a name the stance-group pattern could see: '<label> of <X>'."""
+        label = (self.lex.stance.get("words") or {}).get(h.lower_)
+        if not label:
+            return None
+        for t in syntax.conjuncts(h, self.syn) + ([h.head] if h.dep_ in self.syn.get("conj", ()) else []):
+            for s, x in syntax.slots(t, self.syn):
+                if s not in ("pp:de", "pp:of", "pp:à", "pp:to"):
+                    continue
+                a = self.actor(x)
+                if a is not None and a.type in ("person", "organization") and a.name:
+                    return Actor(name=f"{label} of {a.name}", country=a.country, type="group", text=self.np_text(h))
+        return None
+
+    def _agent_pair(self, h: Token) -> str | None:
+        """The generic actor a head names with one of its modifiers (triggers.json `agents`, keys of
+        two words): an adjective or participle ('des hommes armés', 'armed men'), the noun of its
+        de-phrase ('les forces de sécurité') or a compound ('security forces'), in either order."""
+        lem = h.lemma_.lower()
+        words = [w for ch in h.children if ch.dep_ in self.syn.get("amod", ()) + ["amod", "acl"] + self.syn.get("compound", ())
+                 for w in (ch.lemma_.lower(), ch.lower_.rstrip("s"))]      # 'armés': lemma 'armer', form 'armé'
+        words += [t.lemma_.lower() for s, t in syntax.slots(h, self.syn) if s in ("pp:de", "pp:of")]
+        for w in words:
+            for k in (lem + " " + w, w + " " + lem):
+                if k in self.lex.agents:
+                    return self.lex.agents[k]
+        return None
 
     def home_country(self, h: Token) -> str | None:
         """The country the text has named most so far: whose army or police an unmarked phrase means."""

@@ -100,6 +100,9 @@ def _requested(out: list[Candidate], lex: Lexicon, claimed: set[int]) -> None:
             inner = by_tok.get(t.i)
             if inner is None or inner is c or inner.frame.pos != "NOUN" or not (slot == "obj" or slot.startswith("pp:")):
                 continue
+            if inner.event in lex.mod.get("called_events", ()):
+                claimed.add(c.tok.i)          # 'appelle à des manifestations contre X': the planned protest is the event
+                break
             mine = {key(a) for a in c.actor}
             c.recipient = [a for a in inner.actor + inner.recipient if key(a) not in mine]
             if c.recipient:

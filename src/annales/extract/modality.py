@@ -90,6 +90,8 @@ def _one(c: Candidate, by_tok: dict, lex: Lexicon, res: Resolver) -> None:
                     found.append("possible")
                 elif lem in mod.get("planned_verbs", ()) and below.dep_ in syn.get("clausal", ()) + syn.get("complement", ()):
                     found.append("planned")
+                elif lem in mod.get("content_verbs", ()) and c.event in mod.get("called_events", ()):
+                    found.append("planned")     # 'appelé à manifester': a protest called for, not yet held
                 elif lem in mod.get("alleged_verbs", ()) and (syntax.is_passive(t, syn) or _cond(t, syn)):
                     found.append("alleged")
                 if any(ch.dep_ in syn.get("mark", ()) and ch.lower_ in mod.get("hypothetical_marks", ())
@@ -208,8 +210,8 @@ def _predicate_cues(c: Candidate, lex: Lexicon) -> list[str]:
 def is_content(c: Candidate, lex: Lexicon) -> bool:
     """The content of a request, proposal, promise or threat ('appelant les deux pays à fournir',
     'juré de renforcer les échanges') is not an event of its own."""
-    if c.background:
-        return False
+    if c.background or c.event in lex.mod.get("called_events", ()):
+        return False                 # 'appelé à manifester': the protest called for is the news (planned)
     if c.parent is not None and c.parent.frame.complement:
         return False                 # 'invité X à se rendre à Y': a planned visit of its own (triggers.json)
     t = c.tok

@@ -117,14 +117,23 @@ def in_embedded_clause(tx: TimeExpr, event: Token, off: int) -> bool:
     return False
 
 
+def reports(t: Token, lex: Lexicon) -> bool:
+    """A reporting verb ('a déclaré', 'a fait savoir'). Some report only with a word of their own:
+    'faire' in 'les heurts ont fait dix morts' states the event, not a report of it."""
+    lemma = t.lemma_.lower()
+    if lemma not in lex.mod.get("reporting_verbs", ()):
+        return False
+    needs = lex.mod.get("reporting_only_with", {}).get(lemma)
+    return needs is None or any(ch.lemma_.lower() in needs or ch.lower_ in needs for ch in t.children)
+
+
 def clause_times(pred: Token, times: list[TimeExpr], off: int, lex: Lexicon) -> list[TimeExpr]:
     """Times inside `pred`'s clause, reporting verbs' own clauses left out."""
     toks = syntax.clause_tokens(pred, lex.syn)
-    rep = set(lex.mod.get("reporting_verbs", ()))
     # a parenthetical reporting verb (", a rapporté ce vendredi la KCNA") hangs under the event verb
     drop = set()
     for t in toks:
-        if t != pred and t.lemma_.lower() in rep and t.pos_ == "VERB":
+        if t != pred and reports(t, lex) and t.pos_ == "VERB":
             drop |= {x.i for x in t.subtree}
     return _tok_times([t for t in toks if t.i not in drop], times, off, pred, lex)
 
@@ -194,13 +203,12 @@ def _own(c: Candidate, times, lex) -> list[TimeExpr]:
 def _governing(c: Candidate, times, lex) -> TimeExpr | None:
     """Noun events in a temporal phrase or under a light verb, and infinitives, take the time of
     the clause that governs them; never across a reporting verb."""
-    rep = set(lex.mod.get("reporting_verbs", ()))
     t = c.tok
     hops = 0
     while t.head != t and hops < 4:
         below, t = t, t.head
         hops += 1
-        if t.lemma_.lower() in rep:
+        if reports(t, lex):
             # the reported event is simultaneous with an imperfect/present statement
             if c.frame.pos == "VERB" and _simultaneous(c.tok, lex):
                 got = clause_times(t, times, c.off, lex)
@@ -218,7 +226,7 @@ def _governing(c: Candidate, times, lex) -> TimeExpr | None:
                 c2 = t
                 while c2.head != c2:
                     c2 = c2.head
-                    if c2.lemma_.lower() in rep:
+                    if reports(c2, lex):
                         got = clause_times(c2, times, c.off, lex)
                         return got[0] if got else None
             return None
@@ -231,11 +239,10 @@ def _simultaneous(tok: Token, lex) -> bool:
 
 
 def _statement_time(c: Candidate, times, lex) -> TimeExpr | None:
-    rep = set(lex.mod.get("reporting_verbs", ()))
     t = c.tok
     while t.head != t:
         t = t.head
-        if t.lemma_.lower() in rep or t.lemma_.lower() in lex.mod.get("possible_verbs", ()):
+        if reports(t, lex) or t.lemma_.lower() in lex.mod.get("possible_verbs", ()):
             got = clause_times(t, times, c.off, lex)
             if got:
                 return got[0]
@@ -301,7 +308,6 @@ def settle(doc: Document, groups: list[list[Candidate]], best: list[Candidate], 
 def _reported(gi: int, groups, best, by_tok, lex: Lexicon, times) -> TimeExpr | None:
     """'Séoul a dénoncé lundi l'envoi de soldats', 'Seoul warned on Monday that Pyongyang had sent
     troops': what a dated statement reports had happened by the time it was made, not then."""
-    rep = set(lex.mod.get("reporting_verbs", ()))
     speech = set(lex.mod.get("speech_event_types", ()))
     for c in groups[gi]:
         t, hops = c.tok, 0
@@ -310,9 +316,9 @@ def _reported(gi: int, groups, best, by_tok, lex: Lexicon, times) -> TimeExpr | 
             hit = by_tok.get((c.sent.start, t.i))
             said = best[hit] if hit is not None and hit != gi else None
             if said is not None and said.date is not None and said.date.source == "explicit" \
-                    and (said.event in speech or t.lemma_.lower() in rep):
+                    and (said.event in speech or reports(t, lex)):
                 return _until(said.date)
-            if t.lemma_.lower() in rep:
+            if reports(t, lex):
                 got = clause_times(t, times, c.off, lex)
                 return _until(got[0]) if got else None
     return None

@@ -46,6 +46,8 @@ def _tok_times(tokens: list[Token], times: list[TimeExpr], off: int, event: Toke
         if tx.kind != "date" or tx.precision == "unresolved":
             continue
         if any(a < tx.end and tx.start < b for a, b in spans):
+            if lex is not None and in_caption(tx, tokens[0].doc.text, off, lex):
+                continue
             if event is None or not (describes_noun(tx, event, off, lex) or in_embedded_clause(tx, event, off)):
                 out.append(tx)
     return out
@@ -54,6 +56,17 @@ def _tok_times(tokens: list[Token], times: list[TimeExpr], off: int, event: Toke
 @lru_cache(maxsize=None)
 def _anchoring(lang: str) -> dict:
     return load_json(lang, "anchoring")
+
+
+def in_caption(tx: TimeExpr, text: str, off: int, lex: Lexicon) -> bool:
+    """'Des femmes qui manifestaient sur la place (ici le 5 juin) ont été attaquées': a parenthesis
+    opening with a caption word tells when the picture was taken, not when the event happened."""
+    rel = tx.start - off
+    opened = text.rfind("(", 0, rel)
+    if opened < 0 or ")" in text[opened:rel]:
+        return False
+    first = text[opened + 1:rel].split()[:1]
+    return bool(first) and first[0].lower() in _anchoring(lex.lang).get("caption_words", ())
 
 
 def describes_noun(tx: TimeExpr, event: Token, off: int, lex: Lexicon) -> bool:
@@ -117,25 +130,36 @@ def in_embedded_clause(tx: TimeExpr, event: Token, off: int) -> bool:
     return False
 
 
+def reports(t: Token, lex: Lexicon) -> bool:
+    """A reporting verb ('a déclaré', 'a fait savoir'). Some report only with a word of their own:
+    'faire' in 'les heurts ont fait dix morts' states the event, not a report of it."""
+    lemma = t.lemma_.lower()
+    if lemma not in lex.mod.get("reporting_verbs", ()):
+        return False
+    needs = lex.mod.get("reporting_only_with", {}).get(lemma)
+    return needs is None or any(ch.lemma_.lower() in needs or ch.lower_ in needs for ch in t.children)
+
+
 def clause_times(pred: Token, times: list[TimeExpr], off: int, lex: Lexicon) -> list[TimeExpr]:
     """Times inside `pred`'s clause, reporting verbs' own clauses left out."""
     toks = syntax.clause_tokens(pred, lex.syn)
-    rep = set(lex.mod.get("reporting_verbs", ()))
     # a parenthetical reporting verb (", a rapporté ce vendredi la KCNA") hangs under the event verb
     drop = set()
     for t in toks:
-        if t != pred and t.lemma_.lower() in rep and t.pos_ == "VERB":
+        if t != pred and reports(t, lex) and t.pos_ == "VERB":
             drop |= {x.i for x in t.subtree}
     return _tok_times([t for t in toks if t.i not in drop], times, off, pred, lex)
 
 
-def _orphans(c: Candidate, times: list[TimeExpr]) -> list[TimeExpr]:
+def _orphans(c: Candidate, times: list[TimeExpr], lex: Lexicon) -> list[TimeExpr]:
     """Times the parser left in a fragment of their own ('..., à Pyongyang le mois dernier.' parsed
     as a separate root): they go to the event just before them."""
     doc = c.tok.doc
     out = []
     for tx in times:
         if tx.kind != "date" or tx.precision == "unresolved" or not (c.off <= tx.start < c.off + len(doc.text)):
+            continue
+        if in_caption(tx, doc.text, c.off, lex):
             continue
         span = doc.char_span(tx.start - c.off, tx.end - c.off, alignment_mode="expand")
         if span is None or span.root.dep_ != "ROOT" or span.root.pos_ in ("VERB", "AUX"):
@@ -162,9 +186,10 @@ def assign(cands: list[Candidate], times: list[TimeExpr], lex: Lexicon) -> None:
     all_times = times
     for c in cands:
         times = [tx for tx in all_times if not _boundary(tx, c, lex)]
+        c.since = _since(c, [tx for tx in all_times if _boundary(tx, c, lex)], lex)
         own = _own(c, times, lex)
         if not own:
-            orph = _orphans(c, times)
+            orph = _orphans(c, times, lex)
             later = [x for x in cands if x.off == c.off and x.tok.i > c.tok.i]
             if orph and not any(x.off + x.tok.idx < orph[0].start for x in later):
                 own = orph[:1]
@@ -176,6 +201,26 @@ def assign(cands: list[Candidate], times: list[TimeExpr], lex: Lexicon) -> None:
             c.date = _source(own[0], "explicit")
             continue
         c.date = _source(_governing(c, times, lex), "clause")
+
+
+def _since(c: Candidate, bounds: list[TimeExpr], lex: Lexicon) -> TimeExpr | None:
+    """'des militants campent depuis vendredi', 'un camp est installé depuis vendredi': the 'since'
+    time in the clause of a verb in the simple present (or a present passive) is when the state
+    it reports began. Not for a compound past ('la première rencontre depuis 2019' is no start)."""
+    if c.frame.pos != "VERB" or c.earlier or not bounds:
+        return None
+    verb = c.tok
+    if "Inf" in verb.morph.get("VerbForm") and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head                 # 'campent depuis vendredi pour soutenir X': the purpose too
+    tense_aux = set(lex.syn.get("aux", ())) - set(lex.syn.get("auxpass", ())) - {"cop"}
+    finite = [t for t in [verb] + list(verb.children) if (t == verb or t.dep_ in lex.syn.get("aux", ()))
+              and "Fin" in t.morph.get("VerbForm")]
+    if not finite or any("Pres" not in t.morph.get("Tense") for t in finite) or \
+            any(ch.dep_ in tense_aux for ch in verb.children):
+        return None
+    spans = [(c.off + t.idx, c.off + t.idx + len(t.text)) for t in syntax.clause_tokens(verb, lex.syn)]
+    return next((tx for tx in bounds if tx.earliest and tx.kind in ("date", "duration")
+                 and any(a < tx.end and tx.start < b for a, b in spans)), None)
 
 
 def _source(tx: TimeExpr | None, source: str) -> TimeExpr | None:
@@ -194,13 +239,12 @@ def _own(c: Candidate, times, lex) -> list[TimeExpr]:
 def _governing(c: Candidate, times, lex) -> TimeExpr | None:
     """Noun events in a temporal phrase or under a light verb, and infinitives, take the time of
     the clause that governs them; never across a reporting verb."""
-    rep = set(lex.mod.get("reporting_verbs", ()))
     t = c.tok
     hops = 0
     while t.head != t and hops < 4:
         below, t = t, t.head
         hops += 1
-        if t.lemma_.lower() in rep:
+        if reports(t, lex):
             # the reported event is simultaneous with an imperfect/present statement
             if c.frame.pos == "VERB" and _simultaneous(c.tok, lex):
                 got = clause_times(t, times, c.off, lex)
@@ -218,7 +262,7 @@ def _governing(c: Candidate, times, lex) -> TimeExpr | None:
                 c2 = t
                 while c2.head != c2:
                     c2 = c2.head
-                    if c2.lemma_.lower() in rep:
+                    if reports(c2, lex):
                         got = clause_times(c2, times, c.off, lex)
                         return got[0] if got else None
             return None
@@ -231,11 +275,10 @@ def _simultaneous(tok: Token, lex) -> bool:
 
 
 def _statement_time(c: Candidate, times, lex) -> TimeExpr | None:
-    rep = set(lex.mod.get("reporting_verbs", ()))
     t = c.tok
     while t.head != t:
         t = t.head
-        if t.lemma_.lower() in rep or t.lemma_.lower() in lex.mod.get("possible_verbs", ()):
+        if reports(t, lex) or t.lemma_.lower() in lex.mod.get("possible_verbs", ()):
             got = clause_times(t, times, c.off, lex)
             if got:
                 return got[0]
@@ -293,15 +336,15 @@ def settle(doc: Document, groups: list[list[Candidate]], best: list[Candidate], 
                 continue        # a named occasion of its own is never another event's time
             b.date = _thread(gi, best, lex)
     pub = _publication(doc)
-    for b in best:
+    for gi, b in enumerate(best):
         if b.date is None and pub is not None:
-            b.date = _window(b, pub, lex)
+            since = next((c.since for c in groups[gi] if c.since is not None), None)
+            b.date = _ongoing(since, pub) if since is not None else _window(b, pub, lex)
 
 
 def _reported(gi: int, groups, best, by_tok, lex: Lexicon, times) -> TimeExpr | None:
     """'Séoul a dénoncé lundi l'envoi de soldats', 'Seoul warned on Monday that Pyongyang had sent
     troops': what a dated statement reports had happened by the time it was made, not then."""
-    rep = set(lex.mod.get("reporting_verbs", ()))
     speech = set(lex.mod.get("speech_event_types", ()))
     for c in groups[gi]:
         t, hops = c.tok, 0
@@ -310,9 +353,9 @@ def _reported(gi: int, groups, best, by_tok, lex: Lexicon, times) -> TimeExpr | 
             hit = by_tok.get((c.sent.start, t.i))
             said = best[hit] if hit is not None and hit != gi else None
             if said is not None and said.date is not None and said.date.source == "explicit" \
-                    and (said.event in speech or t.lemma_.lower() in rep):
+                    and (said.event in speech or reports(t, lex)):
                 return _until(said.date)
-            if t.lemma_.lower() in rep:
+            if reports(t, lex):
                 got = clause_times(t, times, c.off, lex)
                 return _until(got[0]) if got else None
     return None
@@ -353,7 +396,9 @@ def _thread(gi: int, best: list[Candidate], lex: Lexicon) -> TimeExpr | None:
     mine = {key(a) for a in b.parts} | {a.country for a in b.parts if a.country}
     names = _persons(b.parts)
     here = (b.sent.start, b.tok.i)
+    # a bound ('by the time it was said', no start) tells nothing of when a later event happened
     found = [p for p in best if p is not b and p.date is not None and p.date.source in ("explicit", "clause")
+             and (p.date.value or p.date.earliest)
              and p.modality == "asserted" and not p.earlier and (p.sent.start, p.tok.i) < here
              and _agree(_tense(p, lex), _tense(b, lex))
              and (persons_meet(names, _persons(p.parts)) or
@@ -400,6 +445,17 @@ def _window(c: Candidate, pub, lex: Lexicon) -> TimeExpr | None:
     width = (hi - start).days
     precision = "week" if width <= 7 else "month" if width <= 38 else "quarter" if width <= 100 else "year"
     return _range(start, hi, precision)
+
+
+def _ongoing(since: TimeExpr, pub) -> TimeExpr | None:
+    """From the start of the 'since' time to publication: what a present state has held over."""
+    from datetime import date
+    lo = date.fromisoformat(since.earliest[:10])
+    if lo > pub.hi:
+        return None
+    width = (pub.hi - lo).days
+    precision = "week" if width <= 7 else "month" if width <= 38 else "quarter" if width <= 100 else "year"
+    return TimeExpr(-1, -1, since.text, None, precision, lo.isoformat(), pub.hi.isoformat(), source="clause")
 
 
 def _range(lo, hi, precision: str) -> TimeExpr:

@@ -43,6 +43,7 @@ class Candidate:
     headline: bool = False
     kind: str | None = None                    # class of the `need` argument (arms, troops...)
     earlier: bool = False                      # pluperfect: an occasion before the story's own
+    since: TimeExpr | None = None              # 'campent depuis vendredi': a present state's start
     confidence: float = 0.6
     doubts: list[str] = field(default_factory=list)   # why confidence was lowered (former vetoes)
 

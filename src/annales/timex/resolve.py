@@ -341,13 +341,18 @@ class Resolver:
                 weekday_from(a, wd, "future" if n > 0 else "past", False))), "date")]
         allow_same = bool(self.g(h, "dem"))
         direction, strict = self.direction(h, start, end)
-        if direction == "past" and not strict and self.conf.get("past_weekday_includes_anchor_day"):
+        wire = bool(self.conf.get("past_weekday_includes_anchor_day"))
+        if direction == "past" and not strict and wire:
             allow_same = True                       # wire style: "said on Friday" in Friday's paper
         if strict:
             allow_same = False
-        elif direction is None and not self.g(h, "rel") and not self.g(h, "prep"):
-            if self.tense_at(start, end) == "present":
+        elif direction is None:
+            if not self.g(h, "prep") and self.tense_at(start, end) == "present":
                 direction, allow_same = "future", True     # "se rend mardi": the coming one
+            else:
+                # no tense to go by ("dès mardi soir" after an infinitive, an imperfect): the
+                # nearest such day, which in that day's paper is the day itself
+                allow_same = allow_same or wire
         p = self.over(self.anchor, lambda a: P.day(weekday_from(a, wd, direction, allow_same)))
         return [(start, end, p, "date")]
 

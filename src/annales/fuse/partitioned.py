@@ -129,14 +129,23 @@ def _slim(record: str) -> str:
 
 
 def bucket_of(value: str | int, buckets: int) -> int:
-    """The bucket of a key or a component root: the unit a worker gets (whole blocks, whole components).
-    A key goes by its modality group, type and month only: the keys a mention has in one month (its
-    pair, country and participant-set keys) meet in one bucket, where it is compacted once."""
+    """The bucket of a key or a component root: the unit a worker gets (whole blocks, whole components)."""
     if isinstance(value, str):
-        parts = value.split("|")
-        family = f"{parts[0]}|{parts[1]}|{parts[-1]}" if len(parts) > 2 else value
-        return zlib.crc32(family.encode("utf-8")) % buckets
+        return zlib.crc32(_family(value).encode("utf-8")) % buckets
     return value % buckets
+
+
+def _family(key: str) -> str:
+    """A key without its second country: modality group, type, first participant country, month.
+    The keys a mention has in one month (participant set, pairs, countries) fall in one or two
+    families, so that a bucket compacts a mention about twice, not once per key; and a family
+    stays a small part of a month, so that no bucket grows with the whole month's news."""
+    parts = key.split("|")
+    if len(parts) < 4:
+        return key
+    what = parts[2]
+    first = what[1:].split("+")[0] if what.startswith("=") else parts[3]
+    return f"{parts[0]}|{parts[1]}|{first}|{parts[-1]}"
 
 
 def key_rows(rows: Iterable[dict], buckets: int) -> list[dict]:

@@ -418,7 +418,7 @@ class RayFusion:
         from .. import distributed
 
         nb = self.stats.buckets
-        parts = min(nb, 4 * self.workers)         # shuffle partitions: a few buckets each
+        parts = nb          # one shuffle partition per bucket: a reduce task holds about one bucket
         with distributed.cluster(self.workers, self.address, self.quiet):
             ray.data.DataContext.get_current().enable_progress_bars = not self.quiet
             ds = ray.data.read_parquet(str(self.shards))

@@ -1,6 +1,6 @@
 """Benchmark of fusion: synthetic mentions of synthetic events, fused with `fuse.fuse`.
 
-    .venv/bin/python bench/fuse.py [--n 200000] [--seed 1] [--json OUT]
+    .venv/bin/python bench/fuse.py [--n 200000] [--seed 1] [--json OUT] [--engine partitioned|ray]
 
 The corpus is deterministic for a seed: a few hundred actors (people of 30
 countries and the countries themselves), real events spread over five years,
@@ -9,14 +9,24 @@ day, a range, no date, the country instead of the minister, the day after for a
 visit, alleged instead of asserted), plus stray one-off mentions. It prints the
 time, the peak memory (RSS of this process) and how well the fused events match
 the true ones (pairwise precision and recall over mentions).
+
+With --engine, the same mentions are also fused by `fuse.partitioned` (in this
+machine's one process over spilled buckets, or on a local Ray with --workers), in
+a fresh process that reads them from Parquet shards: its time, its peak memory
+(the driver's, and the largest of the processes that ran the phases), the driver's
+memory per mention above its start, and whether its events are the in-process
+ones (a digest of every serialized event with its component label).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -138,21 +148,81 @@ def pairwise(events) -> tuple[float, float]:
     return precision, recall
 
 
+def digest(pairs) -> tuple[int, str]:
+    """(count, order-free digest) of (component label, fused event) pairs, in constant memory."""
+    n, total = 0, 0
+    for label, ev in pairs:
+        blob = json.dumps([label, ev.to_dict()], sort_keys=True, ensure_ascii=False).encode("utf-8")
+        total = (total + int.from_bytes(hashlib.sha1(blob).digest()[:8], "big")) % 2 ** 64
+        n += 1
+    return n, f"{total:016x}"
+
+
+def child(engine: str, shards: str, n: int, workers: int) -> int:
+    """The partitioned fusion of the staged shards, alone in this process: print its figures as JSON."""
+    from annales.fuse import partitioned
+
+    if engine == "ray":              # Ray's own memory is not the fusion's: it is up before the start
+        import ray
+        ray.init(num_cpus=workers + 1, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    start_mb = current_rss_mb()
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-fuse-") as work:
+        f = partitioned.run(Path(shards), n, Path(work), engine, workers=workers)
+        phases = time.perf_counter() - t0
+        count, dig = digest(f.events())
+    seconds = time.perf_counter() - t0
+    peak = partitioned.peak_mb()
+    print(json.dumps({"engine": engine, "seconds": round(seconds, 2), "seconds_to_components": round(phases, 2),
+                      "fused_events": count, "digest": dig, "driver_start_mb": round(start_mb, 1),
+                      "driver_peak_mb": round(peak, 1), "worker_peak_mb": round(f.stats.worker_peak_mb, 1),
+                      "driver_bytes_per_mention": round((peak - start_mb) * 2 ** 20 / max(n, 1), 1),
+                      "buckets": f.stats.buckets, "edges": f.stats.edges, "components": f.stats.components}))
+    return 0
+
+
+def partitioned_figures(args, engine: str) -> dict:
+    """Stage the same mentions as Parquet shards, then fuse them in a fresh process."""
+    from annales.fuse import partitioned
+
+    with tempfile.TemporaryDirectory(prefix="bench-shards-") as shards:
+        mentions, published = generate(args.n, args.seed)
+        t0 = time.perf_counter()
+        n = partitioned.stage(partitioned.rows_of(mentions, published), Path(shards))
+        staged = time.perf_counter() - t0
+        out = subprocess.run([sys.executable, __file__, "--child", engine, "--shards", shards, "--n", str(n),
+                              "--workers", str(args.workers)], capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(f"bench: the {engine} fusion failed:\n{out.stderr[-3000:]}")
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    figures["staging_seconds"] = round(staged, 2)
+    return figures
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=200_000, help="number of mentions (default 200000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     ap.add_argument("-q", "--quiet", action="store_true", help="print nothing (with --json)")
+    ap.add_argument("--engine", choices=("partitioned", "ray"), action="append", default=[],
+                    help="also fuse by phases (fuse.partitioned): in one process, or on a local Ray "
+                         "(repeatable)")
+    ap.add_argument("--workers", type=int, default=2, help="Ray CPUs for the phases (default 2)")
+    ap.add_argument("--child", choices=("partitioned", "ray"), help=argparse.SUPPRESS)
+    ap.add_argument("--shards", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.child:
+        return child("local" if args.child == "partitioned" else "ray", args.shards, args.n, args.workers)
     t0 = time.perf_counter()
     mentions, published = generate(args.n, args.seed)
     mentions = list(mentions)
     generated = time.perf_counter() - t0
     rss_before = current_rss_mb()
     t0, cpu0 = time.perf_counter(), time.process_time()
-    events = fuse.fuse(mentions, published)
+    pairs = fuse.fuse_components(mentions, published)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    events = [ev for _, ev in pairs]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     precision, recall = pairwise(events)
     n_mentions = sum(len(e.mentions) for e in events)
@@ -164,7 +234,21 @@ def main(argv=None) -> int:
     if not args.quiet:
         print(f"generated {args.n} mentions in {generated:.1f} s; fused them into {len(events)} events in "
               f"{seconds:.1f} s ({cpu:.1f} s CPU); peak RSS {peak_mb:.0f} MB ({rss_before:.0f} MB before fusion); "
-              f"pairwise precision {precision:.3f}, recall {recall:.3f}")
+              f"pairwise precision {precision:.3f}, recall {recall:.3f}", flush=True)
+    if args.engine:
+        figures["digest"] = digest(pairs)[1]
+        del mentions, published, events, pairs
+    for engine in args.engine:
+        other = partitioned_figures(args, engine)
+        other["same_events"] = (other["digest"], other["fused_events"]) == (figures["digest"], figures["fused_events"])
+        figures[engine] = other
+        if not args.quiet:
+            print(f"{engine}: staged in {other['staging_seconds']:.1f} s, fused in {other['seconds']:.1f} s; "
+                  f"driver peak RSS {other['driver_peak_mb']:.0f} MB ({other['driver_start_mb']:.0f} MB at start, "
+                  f"{other['driver_bytes_per_mention']:.0f} bytes per mention above it); largest phase process "
+                  f"{other['worker_peak_mb']:.0f} MB; {other['buckets']} buckets, {other['edges']} edges, "
+                  f"{other['components']} components; same events as in-process: {other['same_events']}",
+                  flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return 0

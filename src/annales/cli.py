@@ -194,16 +194,42 @@ def cmd_dates(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    with _ray_session(args):
+        return _ingest(args)
+
+
+@contextmanager
+def _ray_session(args):
+    """With --engine ray, one Ray session for the whole command (extraction, then fusion)."""
+    if getattr(args, "engine", "local") != "ray":
+        yield
+        return
+    from . import distributed
+    with distributed.cluster(args.workers, args.address, args.quiet):
+        yield
+
+
+def _refuse_on_ray(store, args) -> None:
+    from .fuse import partitioned
+
+    partitioned.refuse_all(store, engine="ray", workers=args.workers, address=args.address, quiet=args.quiet)
+
+
+def _ingest(args) -> int:
     from . import ingest
 
     store = _writable_store(args.db)
     before = _review_states(store)
     tally = Tally()
+    ray = args.engine == "ray"
     pending = len(store.unfused_docs())
     if pending:
-        _err(f"finishing an earlier ingest: fusing {pending} stored documents first")
+        _err(f"finishing an earlier ingest: fusing {pending} stored documents " + ("with the new ones" if ray else "first"))
+    # the Ray engine fuses the whole store once, by phases (fuse.partitioned), after storing
     report = ingest.ingest(store, _confident_all(_run_with_progress(ingest.fresh(store, _read(args)), args), args),
-                           on_outcome=tally.add)
+                           on_outcome=tally.add, defer_fusion=ray)
+    if ray and store.unfused_docs():
+        _refuse_on_ray(store, args)
     counts = store.counts()
     _report_reviews(store, before)
     store.close()
@@ -316,7 +342,11 @@ def cmd_fuse(args) -> int:
 
     store = _writable_store(args.db)
     before = _review_states(store)
-    fuse.refuse_all(store)
+    if args.engine == "ray":
+        with _ray_session(args):
+            _refuse_on_ray(store, args)
+    else:
+        fuse.refuse_all(store)
     _err(f"re-fused: {store.counts()['fused_events']} timeline events")
     _report_reviews(store, before)
     return 0
@@ -518,7 +548,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and fuses them into the timeline every 100 documents. Interrupted (Ctrl-C "
                                    "stops after the current document; a second Ctrl-C at once) or killed, the "
                                    "same command again resumes: stored documents are skipped and those not "
-                                   "yet fused are fused first.")
+                                   "yet fused are fused first. With --engine ray the whole store is "
+                                   "re-fused once at the end, by phases on Ray (fuse.partitioned).")
     _input_args(p)
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (created if missing; default {DEFAULT_DB})")
     _min_confidence_arg(p)
@@ -570,6 +601,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fuse", help="re-fuse every stored mention into timeline events")
     p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: in this process (default); ray: by phases on Ray Data (fuse.partitioned), "
+                        "no process holding every mention")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="with --engine ray: CPUs for the phases")
+    p.add_argument("--address", metavar="ADDR", help="with --engine ray: join the Ray cluster at ADDR")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_fuse)
 
     _review_parser(sub)

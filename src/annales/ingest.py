@@ -49,12 +49,16 @@ def fresh(store, items: Iterable[RawDoc | SourceError]) -> Iterator[RawDoc | Sou
 
 
 def ingest(store, outcomes: Iterable[Outcome], on_outcome: Callable[[Outcome], None] = lambda o: None,
-           fuse_every: int = FUSE_EVERY) -> Report:
+           fuse_every: int = FUSE_EVERY, defer_fusion: bool = False) -> Report:
     """Store every outcome's document and fuse them batch by batch.
 
+    With `defer_fusion` nothing is fused: the documents stay marked unfused for the caller to
+    re-fuse the whole store once (`fuse.partitioned.refuse_all`, the Ray engine).
     The first Ctrl-C stops at the next document boundary, after fusing what was stored; a
     second one interrupts at once (the store stays consistent: the next run finishes)."""
-    report = Report(healed=heal(store))
+    if defer_fusion:
+        fuse_every = 0
+    report = Report(healed=0 if defer_fusion else heal(store))
     batch: set[str] = set()
     with _first_interrupt_stops() as stop:
         for out in outcomes:
@@ -64,7 +68,7 @@ def ingest(store, outcomes: Iterable[Outcome], on_outcome: Callable[[Outcome], N
                 batch.add(out.document.id)
                 report.stored += 1
                 faults.point("stored")
-            if len(batch) >= fuse_every:
+            if fuse_every and len(batch) >= fuse_every:
                 _fuse(store, batch)
                 batch = set()
             if stop():
@@ -72,7 +76,8 @@ def ingest(store, outcomes: Iterable[Outcome], on_outcome: Callable[[Outcome], N
                 break
         if hasattr(outcomes, "close"):
             outcomes.close()             # lets worker processes finish their groups and exit
-        _fuse(store, batch)
+        if not defer_fusion:
+            _fuse(store, batch)
     return report
 
 

@@ -345,6 +345,11 @@ class Store:
         for r in rows:
             yield event_from_dict(json.loads(r[0]))
 
+    def mention_rows(self) -> Iterator[tuple[str, str, str | None, str]]:
+        """(id, doc, the document's publication date, record JSON) of every mention, streaming."""
+        yield from self.db.execute("SELECT m.id, m.doc, d.published, m.record FROM mentions m "
+                                   "LEFT JOIN documents d ON d.id = m.doc ORDER BY m.doc, m.id")
+
     def mentions_by_id(self, ids: Iterable[str]) -> list[EventRecord]:
         rows = self._in_query("SELECT record FROM mentions WHERE id IN ({}) ORDER BY doc, id", list(ids))
         return [event_from_dict(json.loads(r[0])) for r in rows]
@@ -395,6 +400,13 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO fused_aliases (old, new) SELECT old, new FROM new_ids")
         self.db.execute("DELETE FROM fused_aliases WHERE old IN (SELECT id FROM fused_events)")
         self.db.execute("DELETE FROM old_links")
+
+    def add_fused(self, pairs: Iterable[tuple[str, FusedEvent]]) -> None:
+        """Write (component label, fused event) pairs as they come; `replace_fused([], [])` then
+        aliases the old ids and lays the reviews again (fuse.partitioned streams a whole timeline)."""
+        with self.transaction():
+            for label, ev in pairs:
+                self._insert_fused(ev, label)
 
     def clear_fused(self) -> None:
         """Remove the whole timeline (old ids keep pointing at their successors once the new
@@ -529,6 +541,11 @@ class Store:
             # a mention without keys gets the key "-" (never looked up): it shows the mention was keyed
             self.db.executemany("INSERT INTO mention_keys (key, mention) VALUES (?,?)",
                                 [(k, mid) for mid, ks in keys.items() for k in (ks or ["-"])])
+
+    def add_mention_keys(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Write (key, mention) pairs as they come, after `set_mention_keys({}, replace_all=True)`."""
+        with self.transaction():
+            self.db.executemany("INSERT INTO mention_keys (key, mention) VALUES (?,?)", pairs)
 
     def mentions_with_keys(self, keys: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

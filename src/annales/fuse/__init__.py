@@ -34,7 +34,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .. import faults
 from ..model import Actor, Conflict, EventRecord, FusedEvent, TimeExpr
@@ -455,42 +455,51 @@ def compatible(a: M, b: M) -> bool:
 def link(ms: list[M]) -> list[list[int]]:
     """Adjacency lists (by position in `ms`) of the compatibility graph, found by blocking."""
     blocks: dict[str, list[int]] = defaultdict(list)
-    keys: list[tuple] = []
-    for i, m in enumerate(ms):
-        ks = tuple(blocking_keys(m))         # sorted
+    views = [sweep_view(m) for m in ms]
+    for i, (ks, _, _) in enumerate(views):
         for k in ks:
             blocks[k].append(i)
-        keys.append(ks)
-    ranges = [_sweep_range(m) if m.span() else (0, 0) for m in ms]
-    single = [_single(m) for m in ms]
     adj: list[list[int]] = [[] for _ in ms]
     for k, members in blocks.items():
-        n = len(members)
-        if n < 2:
-            continue
-        # in a country's S block only single-participant reports need comparing
-        s_block = k.split("|", 3)[2] == "S"
-        if s_block and not any(single[i] for i in members):
-            continue
-        members.sort(key=lambda i: ranges[i][0])
-        for x in range(n):
-            i = members[x]
-            hi_i = ranges[i][1]
-            ks_i = keys[i]
-            single_i = single[i]
-            for y in range(x + 1, n):
-                j = members[y]
-                if ranges[j][0] > hi_i:
-                    break
-                if s_block and not (single_i or single[j]):
-                    continue
-                # a pair sharing several keys is judged once, in its first common block
-                if ks_i[0] != k and keys[j][0] != k and _earlier_common(ks_i, keys[j], k):
-                    continue
-                if compatible(ms[i], ms[j]):
-                    adj[i].append(j)
-                    adj[j].append(i)
+        for i, j in block_pairs(k, members, ms, views):
+            adj[i].append(j)
+            adj[j].append(i)
     return adj
+
+
+def sweep_view(m: M) -> tuple[tuple[str, ...], tuple[int, int], bool]:
+    """(sorted blocking keys, sweep range, single participant?) of a mention: what a block's sweep reads."""
+    return tuple(blocking_keys(m)), (_sweep_range(m) if m.span() else (0, 0)), _single(m)
+
+
+def block_pairs(k: str, members: list[int], ms, views) -> Iterator[tuple[int, int]]:
+    """The compatible pairs (i, j) that block `k` decides: `members` are the positions (in `ms` and
+    their `sweep_view`s in `views`) of the mentions keyed by `k`. A pair sharing several keys is
+    only decided in its first common block, so that running every block once finds each edge once
+    whatever process runs which block (`fuse.partitioned`)."""
+    n = len(members)
+    if n < 2:
+        return
+    # in a country's S block only single-participant reports need comparing
+    s_block = k.split("|", 3)[2] == "S"
+    if s_block and not any(views[i][2] for i in members):
+        return
+    members = sorted(members, key=lambda i: views[i][1][0])
+    for x in range(n):
+        i = members[x]
+        ks_i, (_, hi_i), single_i = views[i]
+        for y in range(x + 1, n):
+            j = members[y]
+            ks_j, (lo_j, _), single_j = views[j]
+            if lo_j > hi_i:
+                break
+            if s_block and not (single_i or single_j):
+                continue
+            # a pair sharing several keys is judged once, in its first common block
+            if ks_i[0] != k and ks_j[0] != k and _earlier_common(ks_i, ks_j, k):
+                continue
+            if compatible(ms[i], ms[j]):
+                yield i, j
 
 
 def _earlier_common(a: tuple, b: tuple, k: str) -> bool:
@@ -754,14 +763,19 @@ def build(members: list[M], published: dict[str, str | None]) -> FusedEvent:
 
 # -- entry points -----------------------------------------------------------------------
 
+def checked_compact(rec: EventRecord, published: str | None, cache: Interner) -> M:
+    """`compact`, refusing a mention without id (ValueError)."""
+    if not rec.id:
+        raise ValueError("the mention has no id")
+    return compact(rec, published, cache)
+
+
 def _compact_all(mentions: Iterable[EventRecord], published: dict[str, str | None]) -> list[M]:
     by_id: dict[str, M] = {}
     cache = Interner()
     for rec in mentions:
         try:
-            if not rec.id:
-                raise ValueError("the mention has no id")
-            m = compact(rec, published.get(rec.doc), cache)
+            m = checked_compact(rec, published.get(rec.doc), cache)
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             # one bad record must not lose the timeline: say which and go on
             print(f"fuse: skipped a mention of document {getattr(rec, 'doc', '?')}: {exc}", file=sys.stderr)

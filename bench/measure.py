@@ -138,7 +138,8 @@ def run_measured(cmd: list[str], label: str, interval: float = 0.1, progress: bo
     return Measurement(seconds, peak, proc.returncode, stderr, sampler.worker_peak_mb)
 
 
-def extract_command(doc_dir: Path, metadata: Path, output: Path, workers: int = 1, engine: str = "local") -> list[str]:
+def extract_command(doc_dir: Path, metadata: Path, output: Path, workers: int = 1, engine: str = "local",
+                    shards: Path | None = None) -> list[str]:
     """The end-to-end Annales run the benchmarks time."""
     cmd = [sys.executable, "-m", "annales", "extract", str(doc_dir), "--metadata", str(metadata),
            "-o", str(output), "-q"]
@@ -146,6 +147,8 @@ def extract_command(doc_dir: Path, metadata: Path, output: Path, workers: int = 
         cmd += ["--workers", str(workers)]
     if engine != "local":
         cmd += ["--engine", engine]
+    if shards is not None:
+        cmd += ["--shards", str(shards)]
     return cmd
 
 

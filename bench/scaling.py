@@ -18,6 +18,11 @@ actors, each on 1x and 4x `--base` documents. Throughput is the marginal rate
 from 1x to 4x (extra documents per extra second), which leaves out the start-up
 of each run (Ray's own start and the actors' model loading included); memory is
 the peak RSS of the whole process tree and of the largest single Ray worker.
+The Ray runs also give a steady rate read from their kept output shards, where
+each batch records when it ran and on which actor: the documents of every batch
+but each actor's first (which loads the models) over the time from the first of
+those starting to the last ending. It leaves out Ray's start, whose jitter of a
+few seconds weighs on the marginal rate of runs this short.
 """
 from __future__ import annotations
 
@@ -30,6 +35,9 @@ from pathlib import Path
 
 import corpus
 from measure import checked, extract_command, run_measured, warm_models
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from annales.distributed import steady_rate  # noqa: E402
 
 FACTORS = (1, 4, 16)
 RATE_TOLERANCE = 0.30
@@ -90,7 +98,8 @@ def measure_engines(base: int, lang: str = "fr", seed: int = 0, progress: bool =
             for n in sizes:
                 doc_dir, meta = dirs[n]
                 out = Path(tmp) / f"{engine}{workers}-{n}.jsonl"
-                m = checked(run_measured(extract_command(doc_dir, meta, out, workers, engine),
+                shards = Path(tmp) / f"{engine}{workers}-{n}-shards" if engine == "ray" else None
+                m = checked(run_measured(extract_command(doc_dir, meta, out, workers, engine, shards),
                                          f"{engine} x{workers} {n} docs", progress=progress,
                                          worker_prefix=RAY_WORKER if engine == "ray" else None),
                             f"annales extract --engine {engine} on {n} documents")
@@ -98,6 +107,7 @@ def measure_engines(base: int, lang: str = "fr", seed: int = 0, progress: bool =
                 row["peak_rss_mb"] = round(max(row.get("peak_rss_mb", 0), m.peak_rss_mb), 1)
                 if engine == "ray":
                     row["worker_peak_mb"] = round(max(row.get("worker_peak_mb", 0), m.worker_peak_mb), 1)
+                    row[f"steady_{n}"] = steady_rate(shards)
                 row.setdefault("outputs", []).append(out.read_bytes())
             dt = row[f"seconds_{sizes[1]}"] - row[f"seconds_{sizes[0]}"]
             row["marginal_docs_per_s"] = round((sizes[1] - sizes[0]) / dt, 2) if dt > 0 else None
@@ -107,11 +117,13 @@ def measure_engines(base: int, lang: str = "fr", seed: int = 0, progress: bool =
         del r["outputs"]
     rate = {(r["engine"], r["workers"]): r["marginal_docs_per_s"] for r in runs}
 
-    def ratio(a, b):
+    def ratio(a, b, rate=rate):
         return round(rate[a] / rate[b], 2) if rate[a] and rate[b] else None
+    steady = {(r["engine"], r["workers"]): r[f"steady_{sizes[1]}"]["docs_per_s"] for r in runs if r["engine"] == "ray"}
     return {"base": base, "sizes": sizes, "lang": lang, "seed": seed, "runs": runs, "identical_output": same,
             "ray_2_vs_1": ratio(("ray", 2), ("ray", 1)), "local_2_vs_1": ratio(("local", 2), ("local", 1)),
-            "ray_1_vs_local_1": ratio(("ray", 1), ("local", 1))}
+            "ray_1_vs_local_1": ratio(("ray", 1), ("local", 1)),
+            "ray_steady_2_vs_1": ratio(("ray", 2), ("ray", 1), steady)}
 
 
 def report_engines(r: dict) -> str:
@@ -125,6 +137,12 @@ def report_engines(r: dict) -> str:
                      f"{x['marginal_docs_per_s'] or '-':>8} {x['peak_rss_mb']:>13} {x.get('worker_peak_mb', '-'):>14}")
     lines.append(f"ray 2 actors vs 1: x{r['ray_2_vs_1']}; local 2 workers vs 1: x{r['local_2_vs_1']}; "
                  f"ray 1 vs local 1: x{r['ray_1_vs_local_1']}")
+    for x in r["runs"]:
+        if x["engine"] == "ray":
+            st = x[f"steady_{b}"]
+            lines.append(f"ray x{x['workers']} steady on {b} documents (each actor's first batch, with its model "
+                         f"loading, left out): {st['docs']} documents in {st['seconds']} s = {st['docs_per_s']} docs/s")
+    lines.append(f"ray steady 2 actors vs 1: x{r['ray_steady_2_vs_1']}")
     lines.append(f"identical records from every run: {'yes' if r['identical_output'] else 'NO'}")
     return "\n".join(lines)
 

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import pickle
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -88,8 +90,10 @@ class Worker:
         self.max_memory = max_memory
 
     def __call__(self, batch):
+        started = time.time()
         raws = [_raw(row) for row in batch.to_pylist()]
         outs = list(pipeline.run(raws, workers=1, fn=self.fn, max_memory=self.max_memory))
+        ended = time.time()
         if self.min_confidence is not None:     # the shards hold what the command outputs
             from .extract import confident
             for o in outs:
@@ -103,6 +107,10 @@ class Worker:
             "n_events": [len(o.records) for o in outs],
             "events": [json.dumps([r.to_dict() for r in o.records], ensure_ascii=False) for o in outs],
             "outcome": [pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL) for o in outs],
+            # when and where the batch ran: steady throughput without start-up (bench/scaling.py)
+            "worker": [os.getpid()] * len(outs),
+            "started": [started] * len(outs),
+            "ended": [ended] * len(outs),
         })
 
 
@@ -207,3 +215,29 @@ def _rows(path: Path) -> Iterator[tuple[int, Outcome]]:
     blobs = pf.read(columns=["outcome"]).column("outcome").to_pylist()
     for i in sorted(range(len(seqs)), key=seqs.__getitem__):
         yield seqs[i], pickle.loads(blobs[i])
+
+
+def steady_rate(out_dir: str | Path) -> dict:
+    """Documents a second over the kept output shards of a run, start-up left out.
+
+    Each worker's first batch carries its model loading, so it is dropped; the rate
+    is the documents of the other batches over the wall time from the first of them
+    starting to the last ending, across all workers (they run at the same time)."""
+    import pyarrow.parquet as pq
+
+    batches: dict[tuple[int, float], tuple[float, int]] = {}
+    for f in Path(out_dir).glob("*.parquet"):
+        t = pq.read_table(f, columns=["worker", "started", "ended"]).to_pydict()
+        for w, s, e in zip(t["worker"], t["started"], t["ended"]):
+            ended, n = batches.get((w, s), (e, 0))
+            batches[(w, s)] = (ended, n + 1)
+    first = {}
+    for w, s in batches:
+        first[w] = min(first.get(w, s), s)
+    rest = [(s, e, n) for (w, s), (e, n) in batches.items() if s != first[w]]
+    if not rest:
+        return {"workers": len(first), "docs": 0, "seconds": 0.0, "docs_per_s": None}
+    span = max(e for _, e, _ in rest) - min(s for s, _, _ in rest)
+    docs = sum(n for _, _, n in rest)
+    return {"workers": len(first), "docs": docs, "seconds": round(span, 2),
+            "docs_per_s": round(docs / span, 2) if span > 0 else None}
